@@ -1,0 +1,383 @@
+# SPDX-License-Identifier: MIT
+#
+# Toro's build: one non-recursive make, configured by Kconfig (kconfiglib).
+#
+#   make menuconfig | make <name>_defconfig [frag.config ...] | make defconfig
+#   make [all]      build $(O)/toro.elf and the boot artefact of the chosen path
+#   make run        boot it in QEMU (scripts/qemu-run)
+#   make help       every target and every defconfig
+#
+# Each folder has a Makefile fragment with only `obj-$(CONFIG_X) += x.o` and
+# `obj-$(CONFIG_Y) += dir/` lines; `walk` below collects them. Objects depend
+# on their headers (-MMD) and, through scripts/fixdep, on exactly the config
+# options their sources mention, so changing one option rebuilds only its users.
+
+O ?= build
+override O := $(patsubst %/,%,$(O))
+DEFAULT_DEFCONFIG := microvm_defconfig
+PYTHON := /usr/bin/python3
+srctree := $(CURDIR)
+export srctree
+
+# Make output quiet unless V=1, as kbuild does.
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q := @
+quiet = @:
+MAKEFLAGS += --no-print-directory
+else
+Q := @
+quiet = @printf '  %-8s %s\n'
+MAKEFLAGS += --no-print-directory
+endif
+
+KCONFIG_CONFIG := $(O)/.config
+export KCONFIG_CONFIG
+kconfig := $(PYTHON) scripts/kconfig/toro-kconfig.py
+
+# --- goals that only touch the configuration ---------------------------------
+config-goals := menuconfig defconfig olddefconfig savedefconfig randconfig \
+	alldefconfig listnewconfig %_defconfig %.config
+no-config-goals := help clean distclean check-unit deps
+config-targets := $(filter $(config-goals),$(MAKECMDGOALS))
+build-targets := $(filter-out $(config-goals) $(no-config-goals),$(MAKECMDGOALS))
+
+# Mixed goals (`make foo_defconfig all`) run one after the other, so -j never
+# builds against a half-written .config.
+ifneq ($(config-targets),)
+ifneq ($(build-targets),)
+mixed := 1
+endif
+endif
+
+ifdef mixed
+$(sort $(MAKECMDGOALS)): __mixed ; @:
+__mixed:
+	$(Q)$(MAKE) -f $(firstword $(MAKEFILE_LIST)) $(config-targets)
+	$(Q)$(MAKE) -f $(firstword $(MAKEFILE_LIST)) $(build-targets)
+.PHONY: __mixed
+else
+
+.DEFAULT_GOAL := all
+
+# --- configuration --------------------------------------------------------------
+frags := $(filter %.config,$(MAKECMDGOALS))
+defconfig-goal := $(filter %_defconfig defconfig,$(MAKECMDGOALS))
+
+%_defconfig: FORCE
+	$(Q)mkdir -p $(O)
+	$(Q)$(kconfig) defconfig configs/$@ $(call frag-path,$(frags))
+
+defconfig: $(DEFAULT_DEFCONFIG)
+	@:
+
+# `make foo.config` alone merges the fragment into the current .config; after a
+# defconfig goal the defconfig rule has merged it already.
+# A fragment named with a / is a path; otherwise it lives in configs/.
+frag-path = $(foreach f,$(1),$(if $(findstring /,$(f)),$(f),configs/$(f)))
+ifneq ($(frags),)
+$(frags): FORCE
+	$(Q)$(if $(defconfig-goal),:,$(kconfig) merge $(call frag-path,$@))
+endif
+
+menuconfig: FORCE
+	$(Q)mkdir -p $(O)
+	$(Q)test -f $(KCONFIG_CONFIG) || $(MAKE) -f $(firstword $(MAKEFILE_LIST)) defconfig
+	$(Q)MENUCONFIG_STYLE=aquatic $(PYTHON) -m menuconfig Kconfig
+
+olddefconfig alldefconfig listnewconfig: FORCE
+	$(Q)mkdir -p $(O)
+	$(Q)$(kconfig) $@
+
+savedefconfig: FORCE
+	$(Q)$(kconfig) savedefconfig $(O)/defconfig
+	@echo "  wrote $(O)/defconfig"
+
+# `make randconfig SEED=n` (KCONFIG_SEED as in Linux also works)
+randconfig: FORCE
+	$(Q)mkdir -p $(O)
+	$(Q)$(kconfig) randconfig $(or $(SEED),$(KCONFIG_SEED))
+
+# --- build ---------------------------------------------------------------------
+# Everything below needs a configuration.
+ifneq ($(filter-out $(no-config-goals),$(MAKECMDGOALS) all),)
+ifeq ($(wildcard $(KCONFIG_CONFIG)),)
+ifeq ($(filter $(config-goals),$(MAKECMDGOALS)),)
+$(info no configuration in $(O)/.config: using $(DEFAULT_DEFCONFIG) (see `make help`))
+$(shell mkdir -p $(O) && $(kconfig) defconfig configs/$(DEFAULT_DEFCONFIG) >&2)
+endif
+endif
+endif
+
+ifeq ($(config-targets),)
+-include $(O)/include/config/auto.conf
+endif
+
+CROSS_COMPILE ?=
+CC := $(CROSS_COMPILE)gcc
+LD := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NM := $(CROSS_COMPILE)nm
+STRIP := $(CROSS_COMPILE)strip
+NASM := nasm
+
+# Reproducible: paths in debug info are relative to the tree and to $(O).
+abs-o := $(abspath $(O))
+repro-flags := -ffile-prefix-map=$(srctree)/= -ffile-prefix-map=$(abs-o)/=O/
+
+base-cflags := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-m64 -mno-red-zone -mgeneral-regs-only -mcmodel=small -fno-pie -fno-pic \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
+	-ffunction-sections -fdata-sections -fno-common --param=min-pagesize=0 \
+	-Wall -Wextra -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes \
+	-I$(abs-o)/include/generated -include kernel/config.h $(repro-flags) \
+	$(if $(CONFIG_WERROR),-Werror)
+KBUILD_CFLAGS := $(base-cflags) -Iinclude -Iarch/x86_64/include
+# Applications see only the public API: include/toro/ through $(O)/include/app.
+APP_CFLAGS := $(base-cflags) -I$(abs-o)/include/app -DTORO_APP
+KBUILD_AFLAGS := -D__ASSEMBLY__ -m64 -g -Iinclude -Iarch/x86_64/include \
+	-I$(abs-o)/include/generated -include kernel/config.h $(repro-flags)
+
+LDFLAGS := -nostdlib -static -no-pie --gc-sections --build-id=none -z noexecstack \
+	-z max-page-size=0x1000 -z norelro --no-warn-rwx-segments
+
+# --- collect objects from the per-folder fragments ------------------------------
+objs :=
+define walk
+obj-y :=
+include $(1)Makefile
+objs += $$(addprefix $(1),$$(filter %.o,$$(obj-y)))
+$(1)sub := $$(addprefix $(1),$$(filter %/,$$(obj-y)))
+$$(foreach d,$$($(1)sub),$$(eval $$(call walk,$$(d))))
+endef
+
+core-dirs := arch/x86_64/ kernel/ lib/ drivers/
+ifneq ($(APP_DIR),)
+APP_DIR := $(patsubst %/,%,$(APP_DIR))
+app-name := $(notdir $(abspath $(APP_DIR)))
+else
+core-dirs += apps/
+app-name := $(patsubst "%",%,$(CONFIG_APP_NAME))
+endif
+$(foreach d,$(core-dirs),$(eval $(call walk,$(d))))
+
+kernel-objs := $(addprefix $(O)/,$(objs))
+
+# An application outside the tree: its Makefile lists `obj-y += x.o`, or, with
+# no Makefile, every *.c in the folder is the application.
+ifneq ($(APP_DIR),)
+obj-y :=
+ifneq ($(wildcard $(APP_DIR)/Makefile),)
+include $(APP_DIR)/Makefile
+ext-app-objs := $(filter %.o,$(obj-y))
+else
+ext-app-objs := $(patsubst $(APP_DIR)/%.c,%.o,$(sort $(wildcard $(APP_DIR)/*.c)))
+endif
+ifeq ($(ext-app-objs),)
+$(error APP_DIR=$(APP_DIR) has no application sources (*.c or a Makefile with obj-y))
+endif
+kernel-objs += $(addprefix $(O)/extapp/,$(ext-app-objs))
+endif
+
+# --- tools ---------------------------------------------------------------------
+# A missing tool stops the build with the Debian package that provides it.
+need-tool = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found: install \
+	the Debian package '$(2)' (or run scripts/install-deps.sh)))
+
+# --- rules ---------------------------------------------------------------------
+autoconf := $(O)/include/generated/autoconf.h
+fixdep := $(O)/scripts/fixdep
+
+# genconfig rewrites autoconf.h and auto.conf only when their contents change;
+# touching auto.conf afterwards tells make it is up to date.
+$(O)/include/config/auto.conf: $(KCONFIG_CONFIG) $(shell find . -name 'Kconfig*' \
+		-not -path './build*' -not -path './$(O)/*' 2>/dev/null)
+	$(quiet) GEN $(O)/include/generated/autoconf.h
+	$(Q)$(kconfig) genconfig
+	$(Q)touch $@
+$(autoconf): $(O)/include/config/auto.conf
+	$(Q)test -f $@ || $(kconfig) genconfig
+
+$(O)/include/app/toro:
+	$(Q)mkdir -p $(dir $@)
+	$(Q)ln -sfn $(srctree)/include/toro $@
+
+$(fixdep): scripts/fixdep.c
+	$(Q)mkdir -p $(dir $@)
+	$(Q)gcc -O2 -Wall -o $@ $<
+
+# cmd-cc: compile with the flags given, then let fixdep replace the
+# dependency on autoconf.h by one on each option the sources use. Objects
+# depend on autoconf.h only for ordering (|): its content reaches them
+# through those per-option files.
+define cmd-cc
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(1) -MMD -MP -MF $(@:.o=.d.tmp) -c $< -o $@
+	$(Q)$(fixdep) $(@:.o=.d.tmp) $@ $(O)/include/config > $(@:.o=.d) && rm -f $(@:.o=.d.tmp)
+endef
+
+$(O)/apps/%.o: apps/%.c | $(autoconf) $(fixdep) $(O)/include/app/toro
+	$(quiet) CC $@
+	$(call cmd-cc,$(APP_CFLAGS))
+
+$(O)/extapp/%.o: $(APP_DIR)/%.c | $(autoconf) $(fixdep) $(O)/include/app/toro
+	$(quiet) CC $@
+	$(call cmd-cc,$(APP_CFLAGS) -I$(APP_DIR))
+
+$(O)/%.o: %.c | $(autoconf) $(fixdep)
+	$(quiet) CC $@
+	$(call cmd-cc,$(KBUILD_CFLAGS))
+
+$(O)/%.o: %.S | $(autoconf) $(fixdep)
+	$(quiet) AS $@
+	$(call cmd-cc,$(KBUILD_AFLAGS))
+
+# The app's name (argv[0]) is compiled into one small object.
+$(O)/kernel/appname.c: FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf 'const char toro_app_name[] = "%s";\n' '$(app-name)' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(O)/kernel/appname.o: $(O)/kernel/appname.c
+	$(quiet) CC $@
+	$(Q)$(CC) $(KBUILD_CFLAGS) -c $(abspath $<) -o $@
+
+lds := $(O)/arch/x86_64/toro.lds
+$(lds): arch/x86_64/toro.lds.S $(autoconf)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -E -P -x c -D__ASSEMBLY__ -D__LINKER__ -Iinclude -Iarch/x86_64/include -I$(O)/include/generated \
+		-include kernel/config.h $< -o $@
+
+# Link twice: the second link carries the symbol table of the first. The table
+# sits after every other loaded section, so adding it moves no function.
+link-objs := $(kernel-objs) $(O)/kernel/appname.o
+$(O)/.tmp_toro.elf: $(link-objs) $(lds) $(O)/kernel/kallsyms_empty.o
+	$(quiet) LD $@
+	$(Q)$(LD) $(LDFLAGS) -T $(lds) -o $@ $(link-objs) $(O)/kernel/kallsyms_empty.o
+
+$(O)/kernel/kallsyms_empty.o: scripts/kallsyms_empty.S
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KBUILD_AFLAGS) -c $< -o $@
+
+$(O)/kernel/kallsyms.S: $(O)/.tmp_toro.elf scripts/kallsyms.py
+	$(quiet) KSYM $@
+	$(Q)$(NM) -n $< | $(PYTHON) scripts/kallsyms.py $(if $(CONFIG_KALLSYMS),,--empty) > $@
+
+$(O)/kernel/kallsyms.o: $(O)/kernel/kallsyms.S
+	$(Q)$(CC) $(KBUILD_AFLAGS) -c $(abspath $<) -o $@
+
+$(O)/toro.elf: $(link-objs) $(lds) $(O)/kernel/kallsyms.o
+	$(quiet) LD $@
+	$(Q)$(LD) $(LDFLAGS) -T $(lds) -o $@ $(link-objs) $(O)/kernel/kallsyms.o
+	$(Q)$(PYTHON) scripts/check-link.py $(O)/.tmp_toro.elf $@
+
+$(O)/toro.stripped: $(O)/toro.elf
+	$(Q)$(STRIP) -o $@ $<
+
+# --- boot artefacts ------------------------------------------------------------
+$(O)/toro.bin: $(O)/toro.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+bios-stage := $(O)/arch/x86_64/boot/bios
+$(bios-stage)/%.bin: arch/x86_64/boot/bios/%.asm
+	$(call need-tool,$(NASM),nasm)
+	$(quiet) NASM $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(NASM) -f bin -Iarch/x86_64/boot/bios/ -o $@ $<
+
+$(O)/toro.img: $(bios-stage)/mbr.bin $(bios-stage)/stage2.bin $(O)/toro.bin scripts/mkbiosimg.py
+	$(quiet) IMG $@
+	$(Q)$(PYTHON) scripts/mkbiosimg.py $(bios-stage)/mbr.bin $(bios-stage)/stage2.bin \
+		$(O)/toro.bin $(O)/toro.elf $@
+
+$(O)/toro-grub.iso: $(O)/toro.elf scripts/mkgrubiso.sh
+	$(quiet) ISO $@
+	$(Q)scripts/mkgrubiso.sh $(O)/toro.elf $@ "$(CONFIG_CMDLINE)"
+
+artefacts-y := $(O)/toro.elf $(O)/toro.stripped
+artefacts-$(CONFIG_BOOT_BIOS) += $(O)/toro.img
+
+all: $(artefacts-y)
+
+# The GRUB ISO is built on request (make iso), as it needs grub-mkrescue.
+iso: $(O)/toro-grub.iso
+
+-include $(kernel-objs:.o=.d)
+
+# --- running, testing, measuring -------------------------------------------------
+deps:
+	$(Q)scripts/install-deps.sh
+
+run: all
+	$(Q)scripts/install-deps.sh
+	$(Q)$(PYTHON) scripts/qemu-run --build $(O)
+
+debug: all
+	$(Q)scripts/install-deps.sh
+	$(Q)$(PYTHON) scripts/qemu-run --build $(O) --gdb
+
+size: all
+	$(Q)$(PYTHON) scripts/size.py $(O)
+
+check-unit:
+	$(Q)$(MAKE) -f tests/unit/unit.mk BUILD=$(abspath $(O))/unit
+
+check-boot:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(PYTHON) -m pytest -n 2 -q tests/boot
+
+check-config:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(PYTHON) -m pytest -n 2 -q tests/config
+
+test:
+	$(Q)scripts/install-deps.sh
+	$(Q)scripts/run-tests.sh
+
+bench:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(PYTHON) bench/bench.py
+
+clean:
+	$(Q)rm -rf $(O)/arch $(O)/kernel $(O)/lib $(O)/drivers $(O)/apps $(O)/extapp \
+		$(O)/toro.* $(O)/.tmp_toro.elf $(O)/toro-grub.iso $(O)/unit
+
+distclean:
+	$(Q)rm -rf $(O)
+
+help:
+	@echo 'Configuration:'
+	@echo '  menuconfig        edit $$(O)/.config in a text UI'
+	@echo '  defconfig         the default configuration ($(DEFAULT_DEFCONFIG))'
+	@echo '  <name>_defconfig  a configuration from configs/; add <frag>.config to merge fragments'
+	@echo '  olddefconfig      update .config to the current Kconfig, new options at their defaults'
+	@echo '  savedefconfig     write a minimal $$(O)/defconfig to share'
+	@echo '  randconfig        a random valid configuration (SEED=n)'
+	@echo 'Build and run:'
+	@echo '  all (default)     build $$(O)/toro.elf and the boot artefact of the chosen path'
+	@echo '  iso               a GRUB rescue ISO (Multiboot configs)'
+	@echo '  run               boot in QEMU (CMDLINE=, SMP=, MEM=, ACCEL=kvm|tcg, QEMU_ARGS=)'
+	@echo '  debug             boot halted under gdb, breakpoint at kmain'
+	@echo '  size              text/data/bss and artefact sizes'
+	@echo 'Tests and benchmarks:'
+	@echo '  test              the whole suite: unit, boot and config tests'
+	@echo '  check-unit, check-boot, check-config   one layer of it'
+	@echo '  bench             boot time and size against the floor stubs and Linux'
+	@echo 'Cleaning:'
+	@echo '  clean             remove build products, keep .config'
+	@echo '  distclean         remove $$(O) entirely'
+	@echo 'Variables: O=dir (out-of-tree build, default build), APP_DIR=path, V=1'
+	@echo
+	@echo 'Defconfigs:'
+	@for f in configs/*_defconfig; do \
+		printf '  %-24s %s\n' "$$(basename $$f)" "$$(sed -n '1s/^# *//p' $$f)"; done
+
+FORCE:
+.PHONY: all iso run debug size test bench clean distclean help deps check-unit \
+	check-boot check-config menuconfig defconfig olddefconfig savedefconfig randconfig \
+	alldefconfig listnewconfig FORCE
+
+endif # mixed

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * initcall.h - init functions registered in linker sections, so that Kconfig
+ * alone decides which exist: an object that is not built registers nothing.
+ *
+ *   static int uart_init(void) { ... }
+ *   initcall(uart_init, INITCALL_CONSOLE);
+ *
+ * kmain() runs each level in order; within a level, link order.
+ */
+#ifndef KERNEL_INITCALL_H
+#define KERNEL_INITCALL_H
+
+typedef int (*initcall_fn)(void);
+
+#define INITCALL_CONSOLE 0	/* consoles: before anything prints */
+#define INITCALL_ARCH 1		/* CPU and platform tables */
+#define INITCALL_SUBSYS 2	/* subsystems drivers register with */
+#define INITCALL_DEVICE 3	/* drivers */
+#define INITCALL_FS 4		/* mounts */
+#define INITCALL_LATE 5		/* anything that needs all of the above */
+
+#define __initcall_str(x) #x
+#define __initcall_sec(level) ".initcall." __initcall_str(level)
+#define initcall(fn, level)                                                    \
+	static const initcall_fn __initcall_##fn __attribute__((used))        \
+	__attribute__((section(__initcall_sec(level)))) = fn
+
+/* Run every initcall of @level; a failing one is logged, not fatal. */
+void initcalls_run(int level);
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c - kmain(): the boot order, common to every boot path.
+ *
+ * Entered once, on the boot CPU's boot stack, with a normalised boot_info.
+ */
+#define pr_fmt(fmt) "toro: " fmt
+#include <toro/string.h>
+#include <toro/stdlib.h>
+#include <kernel/boot_info.h>
+#include <kernel/cmdline.h>
+#include <kernel/initcall.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include "boot_stats.h"
+
+int app_run(int argc, char **argv);
+
+static char cmdline_buf[BOOT_CMDLINE_MAX];
+static char *words[CMDLINE_WORDS_MAX];
+
+/* The words after `--` are the application's; returns their index. */
+static int find_app_args(int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (strcmp(words[i], "--") == 0) {
+			return i;
+		}
+	}
+	return n;
+}
+
+void kmain(struct boot_info *bi)
+{
+	const char *level;
+	int n, split;
+
+	boot_stats_mark(BOOT_STAT_KMAIN);
+
+	/* 1. Consoles first, so everything after can be reported. */
+	initcalls_run(INITCALL_CONSOLE);
+
+	/* 2. The command line: a loader's, else the built-in one. */
+	if (!bi->cmdline[0]) {
+		bi->cmdline = CONFIG_CMDLINE;
+	}
+	strlcpy(cmdline_buf, bi->cmdline, sizeof(cmdline_buf));
+	n = cmdline_split(cmdline_buf, words, CMDLINE_WORDS_MAX);
+	if (n < 0) {
+		pr_warn("command line has more than %d words; ignoring it\n", CMDLINE_WORDS_MAX);
+		n = 0;
+	}
+	split = find_app_args(n);
+	level = cmdline_find(words, split, "loglevel");
+	if (level) {
+		printk_set_level(atoi(level));
+	}
+
+	pr_info("%s boot, 1 cpu, %llu MiB, cmdline \"%s\"\n", bi->path_name,
+		(unsigned long long)((boot_mem_usable(bi) + (1 << 20) - 1) >> 20), bi->cmdline);
+	if (bi->mem_count == 0) {
+		panic("the boot loader gave no memory map");
+	}
+
+	/* 3. Platform, subsystems, drivers, file systems. */
+	for (int lvl = INITCALL_ARCH; lvl <= INITCALL_LATE; lvl++) {
+		initcalls_run(lvl);
+	}
+
+	/* 4. The application: argv[1...] are the words after `--`. */
+	if (split < n) {
+		split++;
+	}
+	machine_exit(app_run(n - split, words + split));
+}
