@@ -105,7 +105,7 @@ int memmap_normalize(struct boot_mem_region *r, unsigned int n, unsigned int max
 		if (no == max) {
 			return -ENOSPC;
 		}
-		out[no++] = (struct boot_mem_region){ a, b - a, type };
+		out[no++] = (struct boot_mem_region){a, b - a, type};
 	}
 	for (unsigned int i = 0; i < no; i++) {
 		r[i] = out[i];

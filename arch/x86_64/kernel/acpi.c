@@ -42,8 +42,7 @@ static const struct acpi_rsdp *rsdp_check(uintptr_t addr)
 {
 	const struct acpi_rsdp *r = (const void *)addr;
 
-	if (memcmp(r->signature, "RSD PTR ", 8) != 0 ||
-	    !checksum_ok(r, ACPI_RSDP_V1_LENGTH)) {
+	if (memcmp(r->signature, "RSD PTR ", 8) != 0 || !checksum_ok(r, ACPI_RSDP_V1_LENGTH)) {
 		return NULL;
 	}
 	if (r->revision >= 2 && (r->length < sizeof(*r) || !checksum_ok(r, r->length))) {

@@ -20,7 +20,7 @@ uint64_t tsc_khz(void);
 #define PIT_CH0 0x40
 #define PIT_CMD 0x43
 #define PIT_CMD_CH0_LATCH 0x00
-#define PIT_CMD_CH0_MODE2_LOHI 0x34 /* channel 0, lo/hi byte, rate generator */
+#define PIT_CMD_CH0_MODE2_LOHI 0x34	  /* channel 0, lo/hi byte, rate generator */
 #define CALIBRATE_PIT_TICKS (PIT_HZ / 50) /* 20 ms */
 
 static uint64_t khz_from_cpuid(void)
