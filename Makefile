@@ -33,6 +33,15 @@ quiet = @printf '  %-8s %s\n'
 MAKEFLAGS += --no-print-directory
 endif
 
+# make run/test/bench install missing Debian packages before anything needs
+# them (kconfiglib is needed to configure); install-deps.sh is quick when
+# everything is there.
+ifneq ($(filter run debug test bench check-boot check-config deps,$(MAKECMDGOALS)),)
+ifneq ($(shell scripts/install-deps.sh >&2; echo $$?),0)
+$(error scripts/install-deps.sh failed: see its message above)
+endif
+endif
+
 KCONFIG_CONFIG := $(O)/.config
 export KCONFIG_CONFIG
 kconfig := $(PYTHON) scripts/kconfig/toro-kconfig.py
@@ -309,14 +318,12 @@ iso: $(O)/toro-grub.iso
 
 # --- running, testing, measuring -------------------------------------------------
 deps:
-	$(Q)scripts/install-deps.sh
+	@:
 
 run: all
-	$(Q)scripts/install-deps.sh
 	$(Q)$(PYTHON) scripts/qemu-run --build $(O)
 
 debug: all
-	$(Q)scripts/install-deps.sh
 	$(Q)$(PYTHON) scripts/qemu-run --build $(O) --gdb
 
 size: all
@@ -326,19 +333,15 @@ check-unit:
 	$(Q)$(MAKE) -f tests/unit/unit.mk BUILD=$(abspath $(O))/unit
 
 check-boot:
-	$(Q)scripts/install-deps.sh
 	$(Q)$(PYTHON) -m pytest -n 2 -q tests/boot
 
 check-config:
-	$(Q)scripts/install-deps.sh
 	$(Q)$(PYTHON) -m pytest -n 2 -q tests/config
 
 test:
-	$(Q)scripts/install-deps.sh
 	$(Q)scripts/run-tests.sh
 
 bench:
-	$(Q)scripts/install-deps.sh
 	$(Q)$(PYTHON) bench/bench.py
 
 clean:

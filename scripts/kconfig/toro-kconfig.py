@@ -21,7 +21,11 @@ import random
 import re
 import sys
 
-import kconfiglib
+try:
+    import kconfiglib
+except ImportError:
+    sys.exit("error: kconfiglib not found: install the Debian package 'python3-kconfiglib' "
+             "(or run scripts/install-deps.sh); it must be importable by /usr/bin/python3")
 
 ASSIGN_RE = re.compile(r"^(CONFIG_)?([A-Za-z0-9_]+)=(.*)$")
 UNSET_RE = re.compile(r"^# (CONFIG_)?([A-Za-z0-9_]+) is not set$")

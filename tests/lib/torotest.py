@@ -85,7 +85,8 @@ def boot(outdir, cmdline="", smp=None, mem=None, machine=None, timeout=60, qemu_
             env[key] = str(val)
         else:
             env.pop(key, None)
-    p = subprocess.Popen([PYTHON, str(ROOT / "scripts" / "qemu-run"), "--build", str(outdir)],
+    p = subprocess.Popen([PYTHON, str(ROOT / "scripts" / "qemu-run"), "--raw-status", "--build",
+                          str(outdir)],
                          stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                          start_new_session=True)
