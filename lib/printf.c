@@ -1,10 +1,12 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * printf.c - printf(), vprintf(), puts() and putchar(): formatted output to the console.
  *
  * Output is gathered in a small buffer on the caller's stack and handed to
  * console_write() when it fills up and at the end of the call, so a typical line goes
- * out in one call (one lock round trip, one burst on the serial port). Runs longer
- * than the buffer skip it. No global state: reentrant as long as console_write() is.
+ * out in one call (one lock round trip, one burst on the serial port). A long run
+ * tops up the buffer and the rest goes out directly, so output of n bytes takes about
+ * n / 128 + 1 calls. No global state: reentrant as long as console_write() is.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -48,6 +50,7 @@ static void console_buf_emit(void *ctx, const char *s, size_t n)
 		size_t chunk = sizeof(b->data) - b->len;
 
 		if (b->len == 0 && n >= sizeof(b->data)) {
+			/* Nothing waits in front of it: a long run goes out directly. */
 			console_write(s, n);
 			return;
 		}
@@ -66,7 +69,7 @@ static void console_buf_emit(void *ctx, const char *s, size_t n)
 
 int vprintf(const char *restrict fmt, va_list ap)
 {
-	struct console_buf b = { .len = 0 };
+	struct console_buf b = {.len = 0};
 	int ret = vformat(console_buf_emit, &b, fmt, ap);
 
 	console_buf_flush(&b);
@@ -86,7 +89,7 @@ int printf(const char *restrict fmt, ...)
 
 int puts(const char *s)
 {
-	struct console_buf b = { .len = 0 };
+	struct console_buf b = {.len = 0};
 	size_t len = strlen(s);
 
 	console_buf_emit(&b, s, len);

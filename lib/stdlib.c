@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stdlib.c - string-to-number conversion and abs() of the Toro C library.
  *
@@ -22,8 +23,9 @@
 #define BASE_MAX 36 /* digits 0-9 then letters a-z */
 
 struct parsed_integer {
-	unsigned long long magnitude; /* ULLONG_MAX when it overflowed */
+	unsigned long long magnitude; /* meaningless if overflow */
 	bool negative;
+	bool overflow; /* the magnitude does not fit in unsigned long long */
 };
 
 /* Returns the value of digit @c, or BASE_MAX (too big for any base) if it is none. */
@@ -55,10 +57,9 @@ static const char *parse_prefix(const char *s, int *base)
 
 static struct parsed_integer parse_integer(const char *nptr, char **endptr, int base)
 {
-	struct parsed_integer r = { 0, false };
+	struct parsed_integer r = {0, false, false};
 	const char *s = nptr;
 	const char *digits;
-	bool overflow = false;
 	int d;
 
 	if (base < 0 || base == 1 || base > BASE_MAX) {
@@ -73,15 +74,12 @@ static struct parsed_integer parse_integer(const char *nptr, char **endptr, int 
 	s = digits = parse_prefix(s, &base);
 	for (; (d = digit_value(*s)) < base; s++) {
 		if (r.magnitude > (ULLONG_MAX - (unsigned)d) / (unsigned)base) {
-			overflow = true;
+			r.overflow = true;
 		}
 		r.magnitude = r.magnitude * (unsigned)base + (unsigned)d;
 	}
 	if (s == digits) {
 		goto out_no_digits;
-	}
-	if (overflow) {
-		r.magnitude = ULLONG_MAX;
 	}
 	if (endptr) {
 		*endptr = (char *)s;
@@ -92,7 +90,7 @@ out_no_digits:
 	if (endptr) {
 		*endptr = (char *)nptr;
 	}
-	return (struct parsed_integer){ 0, false };
+	return (struct parsed_integer){0, false, false};
 }
 
 /* Clamps @r to [-@max - 1, @max] and negates without overflowing. */
@@ -101,9 +99,9 @@ static long long to_signed(struct parsed_integer r, long long max)
 	unsigned long long limit = (unsigned long long)max;
 
 	if (!r.negative) {
-		return r.magnitude > limit ? max : (long long)r.magnitude;
+		return r.overflow || r.magnitude > limit ? max : (long long)r.magnitude;
 	}
-	if (r.magnitude > limit) {
+	if (r.overflow || r.magnitude > limit) {
 		return -max - 1;
 	}
 	return -(long long)r.magnitude;
@@ -112,7 +110,7 @@ static long long to_signed(struct parsed_integer r, long long max)
 /* Clamps @r to @max; a negative number wraps as ISO C asks ("-1" is @max). */
 static unsigned long long to_unsigned(struct parsed_integer r, unsigned long long max)
 {
-	if (r.magnitude > max) {
+	if (r.overflow || r.magnitude > max) {
 		return max;
 	}
 	return r.negative ? (0 - r.magnitude) & max : r.magnitude;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * string.c - memory and string functions of the Toro C library (<toro/string.h>).
  *
@@ -70,7 +71,7 @@ NO_LIBCALL_LOOPS void *memmove(void *dst, const void *src, size_t n)
 
 	/* Compare addresses as integers: ordering unrelated pointers is undefined in C. */
 	if ((uintptr_t)d - (uintptr_t)s >= n) {
-		/* d is below s, or past the end of s: a forward copy never reads a byte it wrote. */
+		/* d is below s or past its end: copying forward never reads a byte it wrote. */
 		while (n--) {
 			*d++ = *s++;
 		}

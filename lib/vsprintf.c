@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vsprintf.c - the printf formatting engine: vformat(), vsnprintf() and snprintf().
  *
@@ -25,28 +26,28 @@
 #define CHAR_BIT __CHAR_BIT__
 
 enum format_flag {
-	FLAG_LEFT = 1 << 0, /* '-': pad on the right */
-	FLAG_PLUS = 1 << 1, /* '+': always print a sign */
+	FLAG_LEFT = 1 << 0,  /* '-': pad on the right */
+	FLAG_PLUS = 1 << 1,  /* '+': always print a sign */
 	FLAG_SPACE = 1 << 2, /* ' ': a space where a '+' would be */
-	FLAG_ALT = 1 << 3, /* '#': "0x" for %x, a leading 0 for %o */
-	FLAG_ZERO = 1 << 4, /* '0': pad with zeros after the sign and prefix */
+	FLAG_ALT = 1 << 3,   /* '#': "0x" for %x, a leading 0 for %o */
+	FLAG_ZERO = 1 << 4,  /* '0': pad with zeros after the sign and prefix */
 };
 
 enum format_length {
 	LEN_NONE,
-	LEN_CHAR, /* hh */
-	LEN_SHORT, /* h */
-	LEN_LONG, /* l */
-	LEN_LLONG, /* ll */
-	LEN_SIZE, /* z */
+	LEN_CHAR,    /* hh */
+	LEN_SHORT,   /* h */
+	LEN_LONG,    /* l */
+	LEN_LLONG,   /* ll */
+	LEN_SIZE,    /* z */
 	LEN_PTRDIFF, /* t */
-	LEN_INTMAX, /* j */
+	LEN_INTMAX,  /* j */
 };
 
 struct format_spec {
 	unsigned int flags; /* enum format_flag */
-	int width; /* 0 when absent */
-	int precision; /* -1 when absent */
+	int width;	    /* 0 when absent */
+	int precision;	    /* -1 when absent */
 	enum format_length length;
 	char conversion; /* '\0' if the format ended inside the directive */
 };
@@ -269,9 +270,9 @@ static void out_integer(struct format_out *out, const struct format_spec *spec, 
 	if (spec->precision == 0 && value == 0) {
 		ndigits = 0; /* C11 7.21.6.1p8: "%.0d" of 0 prints no characters */
 	}
-	zeros = spec->precision > 0 && (size_t)spec->precision > ndigits ?
-			(size_t)spec->precision - ndigits :
-			0;
+	zeros = spec->precision > 0 && (size_t)spec->precision > ndigits
+			? (size_t)spec->precision - ndigits
+			: 0;
 	if (base == 8 && (spec->flags & FLAG_ALT) && zeros == 0 &&
 	    (ndigits == 0 || end[-ndigits] != '0')) {
 		zeros = 1;
@@ -398,27 +399,27 @@ static bool format_directive(struct format_out *out, const struct format_spec *s
 
 int vformat(format_emit_fn emit, void *ctx, const char *fmt, va_list ap)
 {
-	struct format_out out = { .emit = emit, .ctx = ctx, .count = 0 };
+	struct format_out out = {.emit = emit, .ctx = ctx, .count = 0};
 	struct format_spec spec;
 	va_list args;
 
 	/* Helpers take a va_list pointer; &ap of a parameter is not one on x86_64. */
 	va_copy(args, ap);
 	while (*fmt) {
-		const char *directive = fmt;
+		const char *run = fmt;
 		const char *end;
 
 		while (*fmt && *fmt != '%') {
 			fmt++;
 		}
-		out_text(&out, directive, (size_t)(fmt - directive));
+		out_text(&out, run, (size_t)(fmt - run));
 		if (!*fmt) {
 			break;
 		}
-		directive = fmt;
 		end = parse_spec(fmt + 1, &spec, &args);
 		if (!format_directive(&out, &spec, &args)) {
-			out_text(&out, directive, (size_t)(end - directive));
+			/* Unsupported: print the directive as written, '%' included. */
+			out_text(&out, fmt, (size_t)(end - fmt));
 		}
 		fmt = end;
 	}
@@ -449,7 +450,7 @@ static void snprintf_emit(void *ctx, const char *s, size_t n)
 
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap)
 {
-	struct snprintf_buf b = { .buf = buf, .room = size > 0 ? size - 1 : 0, .len = 0 };
+	struct snprintf_buf b = {.buf = buf, .room = size > 0 ? size - 1 : 0, .len = 0};
 	int ret = vformat(snprintf_emit, &b, fmt, ap);
 
 	if (size > 0) {

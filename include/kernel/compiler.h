@@ -5,10 +5,12 @@
 
 #define __packed __attribute__((packed))
 #define __noreturn __attribute__((noreturn))
+/* Run rarely (boot-once setup, failure paths): GCC optimises it for size. */
+#define __cold __attribute__((cold))
 #define __used __attribute__((used))
 #define __section(s) __attribute__((section(s)))
 #define __aligned(n) __attribute__((aligned(n)))
-#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __printf(a, b) __attribute__((format(__printf__, a, b)))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 

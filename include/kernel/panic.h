@@ -11,6 +11,9 @@
 /* Print a message and a backtrace, then stop the machine (exit code 0x7f). */
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 
+/* Stop the machine with PANIC_EXIT_CODE after a report was printed (panic, exceptions). */
+void panic_stop(void) __noreturn __cold;
+
 /*
  * Sync, print boot statistics, and stop: with CONFIG_DEBUG_EXIT QEMU exits
  * with (code << 1) | 1, otherwise the machine powers off through ACPI.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * <toro/ctype.h> - character classes of the Toro C library, ASCII only.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * <toro/stdio.h> - formatted output of the Toro C library.
  *
@@ -46,20 +47,20 @@ int vformat(format_emit_fn emit, void *ctx, const char *fmt, va_list ap);
  * truncated), saturated at INT_MAX.
  */
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+	__attribute__((format(__printf__, 3, 0)));
 
 /** snprintf() - vsnprintf() with variable arguments. Returns as vsnprintf(). */
 int snprintf(char *restrict buf, size_t size, const char *restrict fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	__attribute__((format(__printf__, 3, 4)));
 
 /**
  * vprintf() - format to the console. Output is gathered in a small stack buffer so a
  * line reaches console_write() in few calls. Returns the number of bytes written.
  */
-int vprintf(const char *restrict fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+int vprintf(const char *restrict fmt, va_list ap) __attribute__((format(__printf__, 1, 0)));
 
 /** printf() - vprintf() with variable arguments. Returns the number of bytes written. */
-int printf(const char *restrict fmt, ...) __attribute__((format(printf, 1, 2)));
+int printf(const char *restrict fmt, ...) __attribute__((format(__printf__, 1, 2)));
 
 /** puts() - write @s and a newline to the console. Returns a non-negative number. */
 int puts(const char *s);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * <toro/stdlib.h> - number conversion and integer helpers of the Toro C library.
  *

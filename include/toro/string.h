@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * <toro/string.h> - memory and string functions of the Toro C library.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * harness.h - the checks every host unit test uses (tests/unit/<subsys>/test_*.c).
  *
@@ -30,7 +31,7 @@ struct harness_state {
 static struct harness_state harness;
 
 /* Counts one check; on failure prints "file:line: what" and the printf-style details. */
-__attribute__((format(printf, 4, 5), unused)) static bool
+__attribute__((format(__printf__, 4, 5), unused)) static bool
 harness_check(bool ok, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -81,43 +82,43 @@ __attribute__((unused)) static int harness_report(void)
 #define CHECK(cond) harness_check(!!(cond), __FILE__, __LINE__, "CHECK(%s)", #cond)
 
 /* CHECK_MSG(cond, fmt, ...): CHECK() that also prints a printf-style context on failure. */
-#define CHECK_MSG(cond, fmt, ...)                                                             \
+#define CHECK_MSG(cond, fmt, ...)                                                                  \
 	harness_check(!!(cond), __FILE__, __LINE__, "CHECK(%s): " fmt, #cond, __VA_ARGS__)
 
 /*
  * CHECK_EQ(a, b): integers (or pointers cast to uintptr_t) compare equal. Both are
  * converted to long long, which is exact for every integer type up to 64 bits.
  */
-#define CHECK_EQ(a, b)                                                                        \
-	do {                                                                                  \
-		long long a_ = (long long)(a);                                                \
-		long long b_ = (long long)(b);                                                \
-		harness_check(a_ == b_, __FILE__, __LINE__,                                   \
-			      "CHECK_EQ(%s, %s): %lld (%#llx) != %lld (%#llx)", #a, #b, a_,  \
-			      (unsigned long long)a_, b_, (unsigned long long)b_);            \
+#define CHECK_EQ(a, b)                                                                             \
+	do {                                                                                       \
+		long long a_ = (long long)(a);                                                     \
+		long long b_ = (long long)(b);                                                     \
+		harness_check(a_ == b_, __FILE__, __LINE__,                                        \
+			      "CHECK_EQ(%s, %s): %lld (%#llx) != %lld (%#llx)", #a, #b, a_,        \
+			      (unsigned long long)a_, b_, (unsigned long long)b_);                 \
 	} while (0)
 
 /* CHECK_STREQ(a, b): two NUL-terminated strings are equal; either may be NULL. */
-#define CHECK_STREQ(a, b)                                                                     \
-	do {                                                                                  \
-		const char *a_ = (a);                                                         \
-		const char *b_ = (b);                                                         \
-		bool eq_ = a_ == b_ || (a_ && b_ && strcmp(a_, b_) == 0);                     \
-		if (!harness_check(eq_, __FILE__, __LINE__, "CHECK_STREQ(%s, %s)", #a, #b)) { \
-			harness_show_pair(a_, b_);                                            \
-		}                                                                             \
+#define CHECK_STREQ(a, b)                                                                          \
+	do {                                                                                       \
+		const char *a_ = (a);                                                              \
+		const char *b_ = (b);                                                              \
+		bool eq_ = a_ == b_ || (a_ && b_ && strcmp(a_, b_) == 0);                          \
+		if (!harness_check(eq_, __FILE__, __LINE__, "CHECK_STREQ(%s, %s)", #a, #b)) {      \
+			harness_show_pair(a_, b_);                                                 \
+		}                                                                                  \
 	} while (0)
 
 /* CHECK_MEMEQ(a, b, n): @n bytes at @a and @b are equal. */
-#define CHECK_MEMEQ(a, b, n)                                                                  \
-	do {                                                                                  \
-		const char *a_ = (const char *)(a);                                           \
-		const char *b_ = (const char *)(b);                                           \
-		size_t n_ = (n);                                                              \
-		if (!harness_check(memcmp(a_, b_, n_) == 0, __FILE__, __LINE__,               \
-				   "CHECK_MEMEQ(%s, %s, %zu)", #a, #b, n_)) {                 \
-			harness_show_bytes_pair(a_, b_, n_);                                  \
-		}                                                                             \
+#define CHECK_MEMEQ(a, b, n)                                                                       \
+	do {                                                                                       \
+		const char *a_ = (const char *)(a);                                                \
+		const char *b_ = (const char *)(b);                                                \
+		size_t n_ = (n);                                                                   \
+		if (!harness_check(memcmp(a_, b_, n_) == 0, __FILE__, __LINE__,                    \
+				   "CHECK_MEMEQ(%s, %s, %zu)", #a, #b, n_)) {                      \
+			harness_show_bytes_pair(a_, b_, n_);                                       \
+		}                                                                                  \
 	} while (0)
 
 /* Prints the two sides of a failed string check, if this failure is being shown. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * host_rename.h - give the Toro C library toro_ names on the host.
  *

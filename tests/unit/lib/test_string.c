@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_string.c - lib/string.c against glibc's <string.h> as the oracle.
  *
@@ -52,14 +53,16 @@ static void test_memcpy_memset(void)
 				memset(want, GUARD, sizeof(want));
 				memset(got, GUARD, sizeof(got));
 				memcpy(want + dst_off, src + src_off, n);
-				ok = toro_memcpy(got + dst_off, src + src_off, n) == got + dst_off && ok;
+				ok = toro_memcpy(got + dst_off, src + src_off, n) ==
+					     got + dst_off &&
+				     ok;
 				ok = memcmp(want, got, sizeof(got)) == 0 && ok;
 			}
 			CHECK_MSG(ok, "memcpy dst_off %zu src_off %zu", dst_off, src_off);
 		}
 	}
 	for (size_t off = 0; off < ALIGN_MAX; off++) {
-		static const int values[] = { 0, 0xff, 0x5a, 0x1ab, -1 };
+		static const int values[] = {0, 0xff, 0x5a, 0x1ab, -1};
 
 		for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++) {
 			bool ok = true;
@@ -106,7 +109,7 @@ static void test_memcmp_memchr(void)
 	}
 	/* A difference at each position, both ways, with bytes above 0x7f (unsigned!). */
 	for (size_t i = 0; i < MEM_MAX; i++) {
-		static const unsigned char pairs[][2] = { { 1, 2 }, { 0x7f, 0x80 }, { 0, 0xff } };
+		static const unsigned char pairs[][2] = {{1, 2}, {0x7f, 0x80}, {0, 0xff}};
 
 		for (size_t p = 0; p < 3; p++) {
 			memcpy(b, a, sizeof(b));
@@ -127,10 +130,10 @@ static void test_memcmp_memchr(void)
 
 /* Strings that exercise empties, prefixes, case and bytes above 0x7f. */
 static const char *const words[] = {
-	"",	 "a",	    "A",     "ab",    "abc",	  "abd",     "ABC",	 "aBc",
-	"abcd",	 "b",	    "ba",    "\x80",  "\xff",	  "a\x80",   "a\x7f",	 "hello world",
-	"hello", "Hello",   "HELLO", "help",  "[",	  "_",	     "`",	 "{",
-	"@",	 "a b\tc",  "zz",    "zZ",    "aaaaaaaa", "aaaaaaab", "tail\x80x", "12345",
+	"",	 "a",	   "A",	    "ab",   "abc",	"abd",	    "ABC",	 "aBc",
+	"abcd",	 "b",	   "ba",    "\x80", "\xff",	"a\x80",    "a\x7f",	 "hello world",
+	"hello", "Hello",  "HELLO", "help", "[",	"_",	    "`",	 "{",
+	"@",	 "a b\tc", "zz",    "zZ",   "aaaaaaaa", "aaaaaaab", "tail\x80x", "12345",
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 
@@ -146,8 +149,8 @@ static void test_lengths_and_compares(void)
 		for (size_t j = 0; j < NWORDS; j++) {
 			const char *b = words[j];
 
-			CHECK_MSG(sign(toro_strcmp(a, b)) == sign(strcmp(a, b)), "strcmp \"%s\" \"%s\"",
-				  a, b);
+			CHECK_MSG(sign(toro_strcmp(a, b)) == sign(strcmp(a, b)),
+				  "strcmp \"%s\" \"%s\"", a, b);
 			CHECK_MSG(sign(toro_strcasecmp(a, b)) == sign(strcasecmp(a, b)),
 				  "strcasecmp \"%s\" \"%s\"", a, b);
 			for (size_t n = 0; n < 6; n++) {
@@ -160,7 +163,7 @@ static void test_lengths_and_compares(void)
 		}
 	}
 	/* strnlen must not read past max, even without a NUL. */
-	CHECK_EQ(toro_strnlen((const char[3]){ 'a', 'b', 'c' }, 3), 3);
+	CHECK_EQ(toro_strnlen((const char[3]){'a', 'b', 'c'}, 3), 3);
 }
 
 static void test_copies(void)
@@ -228,9 +231,10 @@ static void test_strlcpy(void)
 
 static void test_searches(void)
 {
-	static const char *const needles[] = { "", "a", "ab", "abc", "bc", "c", "lo w", "world",
-					       "worlds", "l", "\x80", "aaab", "zz", "hello world!" };
-	static const char *const sets[] = { "", "a", "ab", " \t", "lo", "helo", "\x80\xff", "xyz" };
+	static const char *const needles[] = {"",     "a",    "ab",    "abc",	      "bc",
+					      "c",    "lo w", "world", "worlds",      "l",
+					      "\x80", "aaab", "zz",    "hello world!"};
+	static const char *const sets[] = {"", "a", "ab", " \t", "lo", "helo", "\x80\xff", "xyz"};
 
 	for (size_t i = 0; i < NWORDS; i++) {
 		const char *s = words[i];
