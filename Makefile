@@ -280,7 +280,7 @@ $(O)/kernel/kallsyms.o: $(O)/kernel/kallsyms.S
 
 $(O)/toro.elf: $(link-objs) $(lds) $(O)/kernel/kallsyms.o
 	$(quiet) LD $@
-	$(Q)$(LD) $(LDFLAGS) -T $(lds) -o $@ $(link-objs) $(O)/kernel/kallsyms.o
+	$(Q)$(LD) $(LDFLAGS) -T $(lds) -Map=$(O)/toro.map -o $@ $(link-objs) $(O)/kernel/kallsyms.o
 	$(Q)$(PYTHON) scripts/check-link.py $(O)/.tmp_toro.elf $@
 
 $(O)/toro.stripped: $(O)/toro.elf
@@ -302,9 +302,18 @@ $(O)/toro.img: $(bios-stage)/mbr.bin $(bios-stage)/stage2.bin $(O)/toro.bin scri
 	$(Q)$(PYTHON) scripts/mkbiosimg.py $(bios-stage)/mbr.bin $(bios-stage)/stage2.bin \
 		$(O)/toro.bin $(O)/toro.elf $@
 
-$(O)/toro-grub.iso: $(O)/toro.elf scripts/mkgrubiso.sh
+# The ISO's grub.cfg carries `make iso CMDLINE=...` (empty: the kernel uses
+# CONFIG_CMDLINE). The value is kept in a file, rewritten only when it changes,
+# so a new CMDLINE rebuilds the ISO and quotes in it reach GRUB unharmed.
+$(O)/toro-grub.cmdline: FORCE
+	$(file >$@.tmp,$(CMDLINE))
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(O)/toro-grub.iso: $(O)/toro.elf scripts/mkgrubiso.sh $(O)/toro-grub.cmdline
+	$(if $(CONFIG_BOOT_MULTIBOOT),,$(error make iso: GRUB loads Multiboot images only; \
+		configure with BOOT_MULTIBOOT, e.g. make multiboot_defconfig))
 	$(quiet) ISO $@
-	$(Q)scripts/mkgrubiso.sh $(O)/toro.elf $@ "$(CONFIG_CMDLINE)"
+	$(Q)scripts/mkgrubiso.sh $(O)/toro.elf $@ "$$(cat $(O)/toro-grub.cmdline)"
 
 artefacts-y := $(O)/toro.elf $(O)/toro.stripped
 artefacts-$(CONFIG_BOOT_BIOS) += $(O)/toro.img
@@ -324,7 +333,7 @@ run: all
 	$(Q)$(PYTHON) scripts/qemu-run --build $(O)
 
 debug: all
-	$(Q)$(PYTHON) scripts/qemu-run --build $(O) --gdb
+	$(Q)$(PYTHON) scripts/gdb-debug --build $(O)
 
 size: all
 	$(Q)$(PYTHON) scripts/size.py $(O)
@@ -361,7 +370,8 @@ help:
 	@echo '  randconfig        a random valid configuration (SEED=n)'
 	@echo 'Build and run:'
 	@echo '  all (default)     build $$(O)/toro.elf and the boot artefact of the chosen path'
-	@echo '  iso               a GRUB rescue ISO (Multiboot configs)'
+	@echo '  iso               $$(O)/toro-grub.iso: GRUB boots the Multiboot image with CMDLINE='
+	@echo '                    baked into its grub.cfg; boot it with `make iso run ISO=1`'
 	@echo '  run               boot in QEMU (CMDLINE=, SMP=, MEM=, ACCEL=kvm|tcg, QEMU_ARGS=)'
 	@echo '  debug             boot halted under gdb, breakpoint at kmain'
 	@echo '  size              text/data/bss and artefact sizes'

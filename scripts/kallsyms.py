@@ -31,7 +31,11 @@ def main():
             text_end = addr
         if kind not in "tTwW" or name.startswith((".L", "$")):
             continue
-        syms.setdefault(addr, name)  # first name at an address wins (stable)
+        # One name per address: a function's own name rather than a linker-script
+        # marker at the same place (__image_start is start64's address), else the
+        # first name nm lists (stable).
+        if addr not in syms or (syms[addr].startswith("__") and not name.startswith("__")):
+            syms[addr] = name
     if empty:
         syms = {}
     if text_end is not None and syms:

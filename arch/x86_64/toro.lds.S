@@ -71,9 +71,12 @@ SECTIONS
 		__bss_end = .;
 	} :image
 
-	/* Early page tables: zeroed by the 32-bit entry, kept by the 64-bit one. */
+	/*
+	 * Early page tables: zeroed by the 32-bit entry, kept by the 64-bit one.
+	 * KEEP: on the BIOS path only the loader's stage 2 refers to them.
+	 */
 	.pgtable (NOLOAD) : ALIGN(4096) {
-		*(.pgtable)
+		KEEP(*(.pgtable))
 	} :image
 	__kernel_end = .;
 

@@ -33,6 +33,7 @@
 
 struct xmsg {
 	struct xmsg *next;
+	unsigned int kind; /* for the consumer's dispatch (XMSG_* in percpu code) */
 };
 
 /* Shared between one producer CPU and one consumer CPU. */

@@ -9,6 +9,10 @@
        qemu_args="", stdin=None) -> Boot(rc, exit_code, out)
       scripts/qemu-run under TCG with a hard timeout; `exit_code` is the
       guest's code from isa-debug-exit ((rc - 1) // 2 when rc is odd).
+  boot_until(outdir, text, timeout=30, cmdline=, mem=, machine=, qemu_args=) -> str
+      for guests that stop without exiting (a loader's error, then hlt):
+      boot like boot(), return the serial output as soon as `text` shows
+      (QEMU is killed then); raise with the output if it does not in time.
 
 Everything a test starts is cleaned up: QEMU runs in its own process group,
 killed on timeout.
@@ -16,9 +20,11 @@ killed on timeout.
 
 import fcntl
 import os
+import selectors
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,3 +105,40 @@ def boot(outdir, cmdline="", smp=None, mem=None, machine=None, timeout=60, qemu_
         raise AssertionError(f"QEMU did not exit within {timeout}s; output:\n"
                              f"{out.decode(errors='replace')[-3000:]}")
     return Boot(p.returncode, out.decode(errors="replace").replace("\r\n", "\n"))
+
+
+def boot_until(outdir, text, timeout=30, cmdline="", mem=None, machine=None, qemu_args="",
+               accel="tcg"):
+    """Boot until `text` appears on the serial output; return that output."""
+    env = dict(os.environ)
+    env.update({"CMDLINE": cmdline, "QEMU_ARGS": qemu_args, "ACCEL": accel})
+    for key, val in (("MEM", mem), ("MACHINE", machine)):
+        if val is not None:
+            env[key] = str(val)
+        else:
+            env.pop(key, None)
+    p = subprocess.Popen([PYTHON, str(ROOT / "scripts" / "qemu-run"), "--raw-status", "--build",
+                          str(outdir)],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    out = b""
+    deadline = time.monotonic() + timeout
+    try:
+        with selectors.DefaultSelector() as sel:
+            sel.register(p.stdout, selectors.EVENT_READ)
+            while text.encode() not in out and time.monotonic() < deadline:
+                if sel.select(timeout=max(0, deadline - time.monotonic())):
+                    chunk = os.read(p.stdout.fileno(), 4096)
+                    if not chunk:
+                        break
+                    out += chunk
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+        p.stdout.close()
+    decoded = out.decode(errors="replace").replace("\r\n", "\n")
+    if text not in decoded:
+        raise AssertionError(f"{text!r} did not appear within {timeout}s; output:\n"
+                             f"{decoded[-3000:]}")
+    return decoded

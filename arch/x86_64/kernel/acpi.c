@@ -13,6 +13,7 @@
 #include <kernel/printk.h>
 #include <asm/io.h>
 #include <asm/acpi.h>
+#include <asm/paging.h>
 #include "acpi_reg.h"
 
 /* The BIOS area searched for the RSDP (ACPI 6.5 §5.2.5.1). */
@@ -66,7 +67,7 @@ static const struct acpi_rsdp *rsdp_scan(uintptr_t start, uintptr_t end)
 static const struct acpi_rsdp *rsdp_find(void)
 {
 	const struct acpi_rsdp *r = NULL;
-	uintptr_t ebda = (uintptr_t)(*(volatile uint16_t *)EBDA_SEGMENT_PTR) << 4;
+	uintptr_t ebda = (uintptr_t)bda_read16(EBDA_SEGMENT_PTR) << 4;
 
 	if (rsdp_hint) {
 		r = rsdp_check((uintptr_t)rsdp_hint);

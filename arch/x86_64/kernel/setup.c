@@ -13,6 +13,8 @@
 #include <asm/acpi.h>
 #include <asm/cpu.h>
 #include <asm/layout.h>
+#include <asm/paging.h>
+#include <asm/traps.h>
 
 void x86_boot(uint32_t path, uint32_t info);
 
@@ -44,6 +46,7 @@ void x86_boot(uint32_t path, uint32_t info)
 	struct boot_info *bi = &boot_info;
 	int n;
 
+	trap_init();
 	bi->path = (int)path;
 	bi->cmdline = "";
 	bi->tsc_entry = boot_tsc_entry;
@@ -54,5 +57,6 @@ void x86_boot(uint32_t path, uint32_t info)
 	if (n >= 0) {
 		bi->mem_count = (unsigned int)n;
 	}
+	paging_init(bi);
 	kmain(bi);
 }
