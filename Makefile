@@ -52,6 +52,8 @@ config-goals := menuconfig defconfig olddefconfig savedefconfig randconfig \
 no-config-goals := help clean distclean check-unit deps
 config-targets := $(filter $(config-goals),$(MAKECMDGOALS))
 build-targets := $(filter-out $(config-goals) $(no-config-goals),$(MAKECMDGOALS))
+# Non-empty when this make compiles something (no goal means `all`).
+building := $(if $(MAKECMDGOALS),$(build-targets),all)
 
 # Mixed goals (`make foo_defconfig all`) run one after the other, so -j never
 # builds against a half-written .config.
@@ -77,14 +79,14 @@ defconfig-goal := $(filter %_defconfig defconfig,$(MAKECMDGOALS))
 
 %_defconfig: FORCE
 	$(Q)mkdir -p $(O)
-	$(Q)$(kconfig) defconfig configs/$@ $(call frag-path,$(frags))
+	$(Q)$(kconfig) defconfig $(call frag-path,$@) $(call frag-path,$(frags))
 
 defconfig: $(DEFAULT_DEFCONFIG)
 	@:
 
 # `make foo.config` alone merges the fragment into the current .config; after a
 # defconfig goal the defconfig rule has merged it already.
-# A fragment named with a / is a path; otherwise it lives in configs/.
+# A fragment (or defconfig) named with a / is a path; otherwise it lives in configs/.
 frag-path = $(foreach f,$(1),$(if $(findstring /,$(f)),$(f),configs/$(f)))
 ifneq ($(frags),)
 $(frags): FORCE
@@ -111,16 +113,17 @@ randconfig: FORCE
 
 # --- build ---------------------------------------------------------------------
 # Everything below needs a configuration.
-ifneq ($(filter-out $(no-config-goals),$(MAKECMDGOALS) all),)
+ifneq ($(building),)
 ifeq ($(wildcard $(KCONFIG_CONFIG)),)
 ifeq ($(filter $(config-goals),$(MAKECMDGOALS)),)
 $(info no configuration in $(O)/.config: using $(DEFAULT_DEFCONFIG) (see `make help`))
-$(shell mkdir -p $(O) && $(kconfig) defconfig configs/$(DEFAULT_DEFCONFIG) >&2)
+$(shell mkdir -p $(O) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) \
+	$(kconfig) defconfig configs/$(DEFAULT_DEFCONFIG) >&2)
 endif
 endif
 endif
 
-ifeq ($(config-targets),)
+ifneq ($(building),)
 -include $(O)/include/config/auto.conf
 endif
 
@@ -132,12 +135,27 @@ NM := $(CROSS_COMPILE)nm
 STRIP := $(CROSS_COMPILE)strip
 NASM := nasm
 
-# Reproducible: paths in debug info are relative to the tree and to $(O).
+# A missing tool stops the build with the Debian package that provides it.
+need-tool = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found: install \
+	the Debian package '$(2)' (or run scripts/install-deps.sh)))
+# Debian names cross tools' packages after the triplet: gcc-x86-64-linux-gnu.
+tool-pkg = $(1)$(if $(CROSS_COMPILE),-$(subst _,-,$(patsubst %-,%,$(notdir $(CROSS_COMPILE)))))
+# Checked before anything runs the compiler; configuring needs neither.
+ifneq ($(building),)
+$(call need-tool,$(CC),$(call tool-pkg,gcc))
+$(call need-tool,$(LD),$(call tool-pkg,binutils))
+$(if $(CONFIG_BOOT_BIOS),$(call need-tool,$(NASM),nasm))
+endif
+
+# Reproducible: paths in debug info are relative to the tree and to $(O); the
+# compilation directory (the tree itself, no trailing /) becomes ".". gcc tries
+# the last map first, so $(O) inside the tree still becomes O/.
 abs-o := $(abspath $(O))
-repro-flags := -ffile-prefix-map=$(srctree)/= -ffile-prefix-map=$(abs-o)/=O/
+repro-flags := -ffile-prefix-map=$(srctree)=. -ffile-prefix-map=$(srctree)/= \
+	-ffile-prefix-map=$(abs-o)/=O/
 
 base-cflags := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
-	-isystem $(shell $(CC) -print-file-name=include) \
+	-isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
 	-m64 -mno-red-zone -mgeneral-regs-only -mcmodel=small -fno-pie -fno-pic \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
@@ -191,11 +209,6 @@ $(error APP_DIR=$(APP_DIR) has no application sources (*.c or a Makefile with ob
 endif
 kernel-objs += $(addprefix $(O)/extapp/,$(ext-app-objs))
 endif
-
-# --- tools ---------------------------------------------------------------------
-# A missing tool stops the build with the Debian package that provides it.
-need-tool = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found: install \
-	the Debian package '$(2)' (or run scripts/install-deps.sh)))
 
 # --- rules ---------------------------------------------------------------------
 autoconf := $(O)/include/generated/autoconf.h
@@ -254,16 +267,26 @@ $(O)/kernel/appname.o: $(O)/kernel/appname.c
 	$(quiet) CC $@
 	$(Q)$(CC) $(KBUILD_CFLAGS) -c $(abspath $<) -o $@
 
+# The linker script's headers and options are tracked like an object's.
 lds := $(O)/arch/x86_64/toro.lds
-$(lds): arch/x86_64/toro.lds.S $(autoconf)
+$(lds): arch/x86_64/toro.lds.S | $(autoconf) $(fixdep)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -E -P -x c -D__ASSEMBLY__ -D__LINKER__ -Iinclude -Iarch/x86_64/include -I$(O)/include/generated \
-		-include kernel/config.h $< -o $@
+		-include kernel/config.h -MMD -MP -MF $@.d.tmp -MT $@ $< -o $@
+	$(Q)$(fixdep) $@.d.tmp $@ $(O)/include/config > $@.d && rm -f $@.d.tmp
+-include $(lds).d
+
+# The link depends on the list of objects too: an option that only adds or
+# drops objects (no source mentions it) must still relink.
+$(O)/.link-objs: FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)echo '$(link-objs)' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 # Link twice: the second link carries the symbol table of the first. The table
 # sits after every other loaded section, so adding it moves no function.
 link-objs := $(kernel-objs) $(O)/kernel/appname.o
-$(O)/.tmp_toro.elf: $(link-objs) $(lds) $(O)/kernel/kallsyms_empty.o
+$(O)/.tmp_toro.elf: $(link-objs) $(lds) $(O)/kernel/kallsyms_empty.o $(O)/.link-objs
 	$(quiet) LD $@
 	$(Q)$(LD) $(LDFLAGS) -T $(lds) -o $@ $(link-objs) $(O)/kernel/kallsyms_empty.o
 
@@ -271,7 +294,8 @@ $(O)/kernel/kallsyms_empty.o: scripts/kallsyms_empty.S
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(KBUILD_AFLAGS) -c $< -o $@
 
-$(O)/kernel/kallsyms.S: $(O)/.tmp_toro.elf scripts/kallsyms.py
+$(O)/kernel/kallsyms.S: $(O)/.tmp_toro.elf scripts/kallsyms.py \
+		$(wildcard $(O)/include/config/kallsyms.h)
 	$(quiet) KSYM $@
 	$(Q)$(NM) -n $< | $(PYTHON) scripts/kallsyms.py $(if $(CONFIG_KALLSYMS),,--empty) > $@
 
@@ -291,7 +315,7 @@ $(O)/toro.bin: $(O)/toro.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
 bios-stage := $(O)/arch/x86_64/boot/bios
-$(bios-stage)/%.bin: arch/x86_64/boot/bios/%.asm
+$(bios-stage)/%.bin: arch/x86_64/boot/bios/%.asm $(wildcard arch/x86_64/boot/bios/*.inc)
 	$(call need-tool,$(NASM),nasm)
 	$(quiet) NASM $@
 	$(Q)mkdir -p $(dir $@)
@@ -305,15 +329,15 @@ $(O)/toro.img: $(bios-stage)/mbr.bin $(bios-stage)/stage2.bin $(O)/toro.bin scri
 # The ISO's grub.cfg carries `make iso CMDLINE=...` (empty: the kernel uses
 # CONFIG_CMDLINE). The value is kept in a file, rewritten only when it changes,
 # so a new CMDLINE rebuilds the ISO and quotes in it reach GRUB unharmed.
-$(O)/toro-grub.cmdline: FORCE
+$(O)/toro.grub-cmdline: FORCE
 	$(file >$@.tmp,$(CMDLINE))
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(O)/toro-grub.iso: $(O)/toro.elf scripts/mkgrubiso.sh $(O)/toro-grub.cmdline
+$(O)/toro-grub.iso: $(O)/toro.elf scripts/mkgrubiso.sh $(O)/toro.grub-cmdline
 	$(if $(CONFIG_BOOT_MULTIBOOT),,$(error make iso: GRUB loads Multiboot images only; \
 		configure with BOOT_MULTIBOOT, e.g. make multiboot_defconfig))
 	$(quiet) ISO $@
-	$(Q)scripts/mkgrubiso.sh $(O)/toro.elf $@ "$$(cat $(O)/toro-grub.cmdline)"
+	$(Q)scripts/mkgrubiso.sh $(O)/toro.elf $@ "$$(cat $(O)/toro.grub-cmdline)"
 
 artefacts-y := $(O)/toro.elf $(O)/toro.stripped
 artefacts-$(CONFIG_BOOT_BIOS) += $(O)/toro.img

@@ -11,8 +11,9 @@
       guest's code from isa-debug-exit ((rc - 1) // 2 when rc is odd).
   boot_until(outdir, text, timeout=30, cmdline=, mem=, machine=, qemu_args=) -> str
       for guests that stop without exiting (a loader's error, then hlt):
-      boot like boot(), return the serial output as soon as `text` shows
-      (QEMU is killed then); raise with the output if it does not in time.
+      boot like boot(), return the serial output as soon as the line with
+      `text` is complete (QEMU is killed then); raise with the output if it
+      does not come in time.
 
 Everything a test starts is cleaned up: QEMU runs in its own process group,
 killed on timeout.
@@ -123,10 +124,15 @@ def boot_until(outdir, text, timeout=30, cmdline="", mem=None, machine=None, qem
                          stderr=subprocess.STDOUT, env=env, start_new_session=True)
     out = b""
     deadline = time.monotonic() + timeout
+
+    def seen():  # the text and the rest of its line
+        at = out.find(text.encode())
+        return at >= 0 and b"\n" in out[at:]
+
     try:
         with selectors.DefaultSelector() as sel:
             sel.register(p.stdout, selectors.EVENT_READ)
-            while text.encode() not in out and time.monotonic() < deadline:
+            while not seen() and time.monotonic() < deadline:
                 if sel.select(timeout=max(0, deadline - time.monotonic())):
                     chunk = os.read(p.stdout.fileno(), 4096)
                     if not chunk:
