@@ -1,0 +1,244 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""linux.py - the Linux reference guest of `make bench`.
+
+What a user would otherwise boot in a microVM: Debian's cloud kernel
+(linux-image-cloud-amd64, fetched with `apt-get download` and unpacked with
+`dpkg -x`, never installed) with an initramfs holding one static program,
+bench/linux/init.c, which prints a marker line and ends the machine.
+
+Everything lives in build/bench/linux/ and is reused across runs:
+
+  debs/                 the downloaded .deb
+  <version>/            its unpacked tree (boot/vmlinuz-<version>, lib/modules/...)
+  init                  bench/linux/init.c, gcc -static -Os -s
+  initramfs.cpio        cpio "newc" (man 5 cpio): /dev, /dev/console, /init
+
+  bench/linux.py                 prepare, print what was prepared
+  bench/linux.py --boot MACHINE  also boot it once (microvm, pc or q35)
+
+The virtio drivers of that kernel are modules; the hello bench needs no device,
+so no module is loaded (see ARCHITECTURE.md for the order a network bench needs).
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "build" / "bench" / "linux"
+INIT_SRC = ROOT / "bench" / "linux" / "init.c"
+META_PACKAGE = "linux-image-cloud-amd64"
+MARKER = "toro-bench: linux init"
+
+
+class LinuxUnavailable(Exception):
+    """The reference guest cannot be prepared (no network, no compiler, ...)."""
+
+
+def _run(cmd, **kw):
+    p = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if p.returncode != 0:
+        raise LinuxUnavailable(f"{' '.join(cmd)} failed ({p.returncode}): "
+                               f"{(p.stderr or p.stdout).strip()[-400:]}")
+    return p.stdout
+
+
+# --- host TSC frequency -----------------------------------------------------------
+
+def host_tsc_khz():
+    """The host's TSC frequency in kHz and where it came from.
+
+    Linux's refined calibration is the exact figure; its first estimate and
+    /proc/cpuinfo's "cpu MHz" are rounded but close enough for tsc_early_khz.
+    """
+    logs = []
+    for cmd in (["dmesg"], ["journalctl", "-k", "-b", "--no-pager", "-q"]):
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if p.returncode == 0 and p.stdout:
+            logs.append((cmd[0], p.stdout))
+    for pattern, what in ((r"tsc: Refined TSC clocksource calibration: ([0-9.]+) MHz",
+                           "refined calibration"),
+                          (r"tsc: Detected ([0-9.]+) MHz processor", "boot calibration")):
+        for src, text in logs:
+            m = re.findall(pattern, text)
+            if m:
+                return round(float(m[-1]) * 1000), f"{src}: {what}"
+    try:
+        with open("/proc/cpuinfo") as f:
+            m = re.search(r"^cpu MHz\s*:\s*([0-9.]+)", f.read(), re.M)
+        if m:
+            return round(float(m.group(1)) * 1000), "/proc/cpuinfo cpu MHz"
+    except OSError:
+        pass
+    return None, "unknown"
+
+
+# --- the kernel package -----------------------------------------------------------
+
+def _resolve_package():
+    """linux-image-cloud-amd64 -> the versioned linux-image-*-cloud-amd64 it depends on."""
+    out = _run(["apt-cache", "depends", META_PACKAGE])
+    m = re.search(r"Depends:\s*(linux-image-\S+-cloud-amd64)\b", out)
+    if not m:
+        raise LinuxUnavailable(f"apt-cache depends {META_PACKAGE}: no linux-image-*-cloud-amd64 "
+                               "dependency (run apt-get update?)")
+    return m.group(1)
+
+
+def _cached_trees():
+    return sorted(p for p in CACHE.glob("*-cloud-amd64") if list(p.glob("boot/vmlinuz-*")))
+
+
+def _kernel_tree(log):
+    try:
+        pkg = _resolve_package()
+    except LinuxUnavailable:
+        trees = _cached_trees()
+        if trees:  # offline: use what an earlier run unpacked
+            return trees[-1]
+        raise
+    version = pkg[len("linux-image-"):]
+    tree = CACHE / version
+    if (tree / "boot" / f"vmlinuz-{version}").is_file():
+        return tree
+    debs = CACHE / "debs"
+    debs.mkdir(parents=True, exist_ok=True)
+    found = sorted(debs.glob(f"{pkg}_*.deb"))
+    if not found:
+        log(f"linux: apt-get download {pkg}")
+        try:
+            # _apt cannot write into build/: download as the calling user.
+            _run(["apt-get", "download", "-q", "-o", "APT::Sandbox::User=" +
+                  ("root" if os.geteuid() == 0 else os.environ.get("USER", "nobody")), pkg],
+                 cwd=debs, timeout=600)
+        except (LinuxUnavailable, subprocess.TimeoutExpired) as e:
+            trees = _cached_trees()
+            if trees:  # no mirror today: an older kernel is still a reference
+                log(f"linux: {e}; using {trees[-1].name} from an earlier run")
+                return trees[-1]
+            raise LinuxUnavailable(str(e))
+        found = sorted(debs.glob(f"{pkg}_*.deb"))
+        if not found:
+            raise LinuxUnavailable(f"apt-get download {pkg} left no .deb in {debs}")
+    tmp = CACHE / f".{version}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    log(f"linux: dpkg -x {found[-1].name}")
+    _run(["dpkg", "-x", str(found[-1]), str(tmp)], timeout=600)
+    if shutil.which("depmod"):
+        # Module dependencies for the tree, so a later bench can modprobe from it.
+        subprocess.run(["depmod", "-b", str(tmp), version], capture_output=True)
+    tmp.rename(tree)
+    return tree
+
+
+# --- initramfs --------------------------------------------------------------------
+
+def _build_init(log):
+    init = CACHE / "init"
+    if init.is_file() and init.stat().st_mtime >= INIT_SRC.stat().st_mtime:
+        return init
+    if not shutil.which("gcc"):
+        raise LinuxUnavailable("gcc not found: install the Debian package 'gcc'")
+    log("linux: gcc -static -Os bench/linux/init.c")
+    try:
+        _run(["gcc", "-static", "-Os", "-s", "-Wall", "-o", str(init) + ".tmp", str(INIT_SRC)])
+    except LinuxUnavailable as e:
+        raise LinuxUnavailable(f"{e} (static libc is in the Debian package 'libc6-dev')")
+    os.replace(str(init) + ".tmp", init)
+    return init
+
+
+def _cpio_entry(name, mode, data=b"", rdev=(0, 0), ino=1):
+    """One cpio "newc" record (man 5 cpio): 110-byte ASCII header, name, data, 4-aligned."""
+    namez = name.encode() + b"\0"
+    fields = (ino, mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1], len(namez), 0)
+    hdr = b"070701" + b"".join(b"%08x" % v for v in fields)
+    rec = hdr + namez
+    rec += b"\0" * (-len(rec) % 4) + data
+    return rec + b"\0" * (-len(rec) % 4)
+
+
+def _build_initramfs(init, log):
+    out = CACHE / "initramfs.cpio"
+    if out.is_file() and out.stat().st_mtime >= init.stat().st_mtime:
+        return out
+    log("linux: initramfs.cpio")
+    blob = b"".join([
+        _cpio_entry("dev", 0o040755, ino=1),
+        _cpio_entry("dev/console", 0o020600, rdev=(5, 1), ino=2),
+        _cpio_entry("init", 0o100755, init.read_bytes(), ino=3),
+        _cpio_entry("TRAILER!!!", 0, ino=0),
+    ])
+    blob += b"\0" * (-len(blob) % 512)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_bytes(blob)
+    os.replace(tmp, out)
+    return out
+
+
+def prepare(log=lambda s: print(s, file=sys.stderr)):
+    """Fetch, unpack and pack what the reference guest needs; returns a dict
+    (version, vmlinuz, initramfs). Raises LinuxUnavailable with the reason."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tree = _kernel_tree(log)
+    version = tree.name
+    vmlinuz = tree / "boot" / f"vmlinuz-{version}"
+    initramfs = _build_initramfs(_build_init(log), log)
+    return {"version": version, "vmlinuz": vmlinuz, "initramfs": initramfs}
+
+
+def cmdline(machine, tsc_khz):
+    """The kernel command line for a QEMU machine (microvm, pc or q35)."""
+    words = ["console=ttyS0", "quiet", "panic=-1"]
+    if machine.startswith("microvm"):
+        # No PCI on microvm: say so, as microVM guides do, instead of probing.
+        words.append("pci=off")
+        if tsc_khz:
+            # No HPET or PM timer on microvm: under TCG the PIT calibration
+            # fails in about half the boots unless the TSC frequency is given.
+            words.append(f"tsc_early_khz={tsc_khz}")
+    return " ".join(words)
+
+
+def qemu_args(guest, machine, tsc_khz):
+    return ["-kernel", str(guest["vmlinuz"]), "-initrd", str(guest["initramfs"]),
+            "-append", cmdline(machine, tsc_khz)]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--boot", metavar="MACHINE", help="boot it once on microvm, pc or q35")
+    args = ap.parse_args()
+    try:
+        guest = prepare()
+    except LinuxUnavailable as e:
+        sys.exit(f"linux.py: {e}")
+    khz, src = host_tsc_khz()
+    print(f"version   {guest['version']}")
+    print(f"vmlinuz   {guest['vmlinuz']} ({guest['vmlinuz'].stat().st_size} bytes)")
+    print(f"initramfs {guest['initramfs']} ({guest['initramfs'].stat().st_size} bytes)")
+    print(f"host TSC  {khz} kHz ({src})")
+    if args.boot:
+        m = args.boot
+        mflag = "microvm,acpi=on,isa-serial=on,rtc=on" if m == "microvm" else m
+        cmd = ["qemu-system-x86_64", "-nodefaults", "-no-user-config", "-no-reboot",
+               "-display", "none", "-M", mflag, "-accel", "tcg", "-m", "64", "-smp", "1",
+               "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        cmd += qemu_args(guest, m, khz)
+        print(" ".join(cmd))
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, timeout=120)
+        print(f"exit {p.returncode} after {time.perf_counter() - t0:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
