@@ -170,7 +170,7 @@ KBUILD_AFLAGS := -D__ASSEMBLY__ -m64 -g -Iinclude -Iarch/x86_64/include \
 	-I$(abs-o)/include/generated -include kernel/config.h $(repro-flags)
 
 LDFLAGS := -nostdlib -static -no-pie --gc-sections --build-id=none -z noexecstack \
-	-z max-page-size=0x1000 -z norelro --no-warn-rwx-segments
+	-n -z max-page-size=0x1000 -z norelro --no-warn-rwx-segments
 
 # --- collect objects from the per-folder fragments ------------------------------
 objs :=

@@ -18,6 +18,9 @@ ENTRY(_start)
 PHDRS
 {
 	image PT_LOAD FLAGS(7);
+	/* No file bytes: its own segment, so .pgtable's 4 KiB alignment does not
+	 * push the image's file offset to a page boundary (-n keeps it small). */
+	zeroed PT_LOAD FLAGS(6);
 	note PT_NOTE FLAGS(4);
 }
 
@@ -69,7 +72,7 @@ SECTIONS
 		*(COMMON)
 		. = ALIGN(16);
 		__bss_end = .;
-	} :image
+	} :zeroed
 
 	/*
 	 * Early page tables: zeroed by the 32-bit entry, kept by the 64-bit one.
@@ -77,7 +80,7 @@ SECTIONS
 	 */
 	.pgtable (NOLOAD) : ALIGN(4096) {
 		KEEP(*(.pgtable))
-	} :image
+	} :zeroed
 	__kernel_end = .;
 
 	/DISCARD/ : {
