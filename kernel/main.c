@@ -10,6 +10,7 @@
 #include <kernel/boot_info.h>
 #include <kernel/cmdline.h>
 #include <kernel/initcall.h>
+#include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include "boot_stats.h"
@@ -61,6 +62,7 @@ void kmain(struct boot_info *bi)
 	if (bi->mem_count == 0) {
 		panic("the boot loader gave no memory map");
 	}
+	mm_init(bi); /* the page allocator and cpu0's heap, before anything allocates */
 
 	/* 3. Platform, subsystems, drivers, file systems. */
 	for (int lvl = INITCALL_ARCH; lvl <= INITCALL_LATE; lvl++) {

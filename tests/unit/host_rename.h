@@ -131,6 +131,19 @@
 #undef putchar
 #define putchar toro_putchar
 
+#undef malloc
+#define malloc toro_malloc
+#undef free
+#define free toro_free
+#undef calloc
+#define calloc toro_calloc
+#undef realloc
+#define realloc toro_realloc
+#undef aligned_alloc
+#define aligned_alloc toro_aligned_alloc
+#undef mem_stats
+#define mem_stats toro_mem_stats
+
 #else /* TORO_HOST_RENAME_UNDO */
 
 #undef memcpy
@@ -188,6 +201,13 @@
 #undef printf
 #undef puts
 #undef putchar
+
+#undef malloc
+#undef free
+#undef calloc
+#undef realloc
+#undef aligned_alloc
+#undef mem_stats
 
 #undef TORO_HOST_RENAME_UNDO
 

@@ -35,8 +35,25 @@ UNIT_DIR := tests/unit
 unit-srcs-lib/test_string_x86 := lib/string.c
 unit-cflags-lib/test_string_x86 := -UTORO_HOST_TEST
 
+# The RTC's date decoding checks its result with the calendar code of kernel/time_math.c.
+unit-srcs-arch/x86_64/kernel/test_rtc_decode := kernel/time_math.c
+
 # Host threads racing through the slots: ThreadSanitizer (it cannot be mixed with ASan).
 unit-sanitize-kernel/test_xslot := -fsanitize=thread
+
+# Kernel memory (kernel/mm): the heap runs over the real page allocator, and kernel sources
+# need IS_ENABLED() from kernel/config.h, whose <autoconf.h> is the empty stub in
+# tests/unit/include; each test turns on the options it tests.
+unit-mm-cflags := -include kernel/config.h -I$(UNIT_DIR)/include
+unit-srcs-kernel/mm/test_heap := kernel/mm/page_alloc.c
+unit-cflags-kernel/mm/test_heap := $(unit-mm-cflags)
+unit-srcs-kernel/mm/test_heap_debug := kernel/mm/heap.c kernel/mm/page_alloc.c
+unit-cflags-kernel/mm/test_heap_debug := $(unit-mm-cflags) -DCONFIG_DEBUG_HEAP=1
+unit-srcs-kernel/mm/test_heap_remote := kernel/mm/heap.c kernel/mm/page_alloc.c
+unit-cflags-kernel/mm/test_heap_remote := $(unit-mm-cflags)
+unit-sanitize-kernel/mm/test_heap_remote := -fsanitize=thread
+unit-srcs-lib/test_malloc := kernel/mm/heap.c kernel/mm/page_alloc.c
+unit-cflags-lib/test_malloc := $(unit-mm-cflags)
 
 # --- flags --------------------------------------------------------------------------------
 

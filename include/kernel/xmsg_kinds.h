@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xmsg_kinds.h - what a struct xmsg (kernel/xslot.h) carries, so the CPU
+ * that takes a batch from an exchange slot can dispatch each message to its
+ * subsystem. One list for the whole kernel: each kind is added here by the
+ * subsystem that sends it. 0 is never a kind, so a zeroed node is caught.
+ */
+#ifndef KERNEL_XMSG_KINDS_H
+#define KERNEL_XMSG_KINDS_H
+
+enum xmsg_kind {
+	XMSG_NONE = 0,
+	XMSG_FREE = 1, /* a heap block freed on another CPU, going home: heap_receive() */
+};
+
+#endif /* KERNEL_XMSG_KINDS_H */
