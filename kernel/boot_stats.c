@@ -9,9 +9,8 @@
 #define pr_fmt(fmt) "boot-stats: " fmt
 #include <kernel/printk.h>
 #include <asm/cpu.h>
+#include <asm/time.h>
 #include "boot_stats.h"
-
-uint64_t tsc_khz(void);
 
 static uint64_t marks[BOOT_STAT_COUNT];
 

@@ -122,6 +122,13 @@ static const struct acpi_header *acpi_find_table(const struct acpi_rsdp *rsdp, c
 	return NULL;
 }
 
+const struct acpi_header *acpi_table(const char *sig)
+{
+	const struct acpi_rsdp *rsdp = rsdp_find();
+
+	return rsdp ? acpi_find_table(rsdp, sig) : NULL;
+}
+
 /* One integer element of an AML package: Zero, One, Ones or a BytePrefix. */
 static int aml_small_int(const uint8_t **pp, const uint8_t *end)
 {

@@ -8,6 +8,14 @@
 /* Remember the RSDP address the boot loader gave (0: search the BIOS area). */
 void acpi_set_rsdp(uint64_t rsdp);
 
+struct acpi_header;
+
+/*
+ * The ACPI table with signature @sig (e.g. "HPET", "FACP"), found through the
+ * XSDT or RSDT with its checksum verified, or NULL. Layouts: acpi_reg.h.
+ */
+const struct acpi_header *acpi_table(const char *sig);
+
 /* Enter S5 through the FADT; returns only on failure (-ENODEV, -EIO). */
 int acpi_poweroff(void);
 
