@@ -13,12 +13,24 @@
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/smp.h>
+#include <toro/thread.h>
 #include "boot_stats.h"
 
 int app_run(int argc, char **argv);
 
 static char cmdline_buf[BOOT_CMDLINE_MAX];
 static char *words[CMDLINE_WORDS_MAX];
+
+static int app_argc;
+static char **app_argv;
+
+/* main() runs in a thread; when it returns, the machine stops. */
+static void *main_thread(void *unused)
+{
+	machine_exit(app_run(app_argc, app_argv));
+}
 
 /* The words after `--` are the application's; returns their index. */
 static int find_app_args(int n)
@@ -37,6 +49,9 @@ void kmain(struct boot_info *bi)
 	int n, split;
 
 	boot_stats_mark(BOOT_STAT_KMAIN);
+	if (!cpu_data[0].self) {
+		arch_cpu_init(&cpu_data[0]); /* TEMPORARY: until x86_boot() does it */
+	}
 
 	/* 1. Consoles first, so everything after can be reported. */
 	initcalls_run(INITCALL_CONSOLE);
@@ -57,21 +72,35 @@ void kmain(struct boot_info *bi)
 		printk_set_level(atoi(level));
 	}
 
-	pr_info("%s boot, 1 cpu, %llu MiB, cmdline \"%s\"\n", bi->path_name,
+	/* 3. How many CPUs: the boot line says. */
+	smp_discover();
+	pr_info("%s boot, %u cpu%s, %llu MiB, cmdline \"%s\"\n", bi->path_name, cpu_count(),
+		cpu_count() == 1 ? "" : "s",
 		(unsigned long long)((boot_mem_usable(bi) + (1 << 20) - 1) >> 20), bi->cmdline);
 	if (bi->mem_count == 0) {
 		panic("the boot loader gave no memory map");
 	}
 	mm_init(bi); /* the page allocator and cpu0's heap, before anything allocates */
 
-	/* 3. Platform, subsystems, drivers, file systems. */
+	/* 4. Platform, subsystems, drivers, file systems. */
 	for (int lvl = INITCALL_ARCH; lvl <= INITCALL_LATE; lvl++) {
 		initcalls_run(lvl);
 	}
 
-	/* 4. The application: argv[1...] are the words after `--`. */
+	/* 5. Schedulers: this context becomes CPU 0's idle thread; the others start. */
+	if (sched_init() < 0) {
+		panic("no memory for the scheduler");
+	}
+	smp_start();
+
+	/* 6. The application's main() as a thread of CPU 0; argv[1...] follow `--`. */
 	if (split < n) {
 		split++;
 	}
-	machine_exit(app_run(n - split, words + split));
+	app_argc = n - split;
+	app_argv = words + split;
+	if (!thread_create(0, main_thread, NULL, CONFIG_MAIN_STACK_KIB * 1024)) {
+		panic("no memory for the main thread");
+	}
+	sched_idle_loop();
 }

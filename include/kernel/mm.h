@@ -4,8 +4,9 @@
  * the per-CPU heaps as lib/malloc.c, kmain() and the SMP code see them.
  *
  * Boot order: kmain() calls mm_init() once on CPU 0; the SMP code calls
- * mm_cpu_init(cpu) on CPU 0 for each other CPU before starting it; every
- * CPU calls mm_receive_pending() at its scheduling points.
+ * mm_cpu_init(cpu) on CPU 0 for each other CPU before starting it. Remote
+ * frees travel in the scheduler's exchange slots (kind XMSG_FREE), which
+ * hands them to heap_receive() at the owner's scheduling points.
  */
 #ifndef KERNEL_MM_H
 #define KERNEL_MM_H
@@ -42,12 +43,6 @@ struct heap *mm_cpu_heap(unsigned int cpu);
  * CPU and publish the list if their exchange slot is empty. Lock-free.
  */
 void mm_send_remote(struct heap *from, struct heap *owner, struct xmsg *m);
-
-/*
- * A scheduling point of the calling CPU: free the blocks other CPUs sent
- * home, and publish this CPU's frees that found their slot full.
- */
-void mm_receive_pending(void);
 
 /*
  * @count whole pages aligned to @align (a power of two) from the page

@@ -10,7 +10,11 @@
 
 enum xmsg_kind {
 	XMSG_NONE = 0,
-	XMSG_FREE = 1, /* a heap block freed on another CPU, going home: heap_receive() */
+	XMSG_FREE = 1,	 /* a heap block freed on another CPU, going home: heap_receive() */
+	XMSG_THREAD = 2, /* a new thread for the destination CPU to run */
+	XMSG_WAKE = 3,	 /* a blocked thread of the destination becomes ready */
+	XMSG_JOIN = 4,	 /* a thread of the source waits for one of the destination */
+	XMSG_DETACH = 5, /* a thread of the source detaches one of the destination */
 };
 
 #endif /* KERNEL_XMSG_KINDS_H */

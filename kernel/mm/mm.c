@@ -10,16 +10,12 @@
  * one back, for a huge block (> HEAP_LARGE_MAX), and for mm_alloc_pages().
  * malloc(), free() and remote frees never take it.
  *
- * Remote frees: CPU s keeps a private list per owner o (out[o]) and
- * publishes it into o's slot in[s] when that slot is empty; o takes its
- * slots in mm_receive_pending(). One producer and one consumer per slot, so
- * the path is plain ordered loads and stores (xslot.h), no lock.
- *
- * One CPU until the SMP code lands. It then sets MM_CPUS to CONFIG_NR_CPUS,
- * makes mm_this_cpu() return cpu_id(), calls mm_cpu_init() for each CPU it
- * starts and mm_receive_pending() at scheduling points, and may wake an idle
- * owner after mm_send_remote() publishes - or carries XMSG_FREE in its own
- * slots and hands such messages to heap_receive().
+ * Remote frees: the freed block itself becomes an XMSG_FREE message on the
+ * freeing CPU's private list towards the owner (cpu_data[s].out[o]), which
+ * the scheduler publishes into the exchange slot (s, o) when it is empty
+ * (sched.c); the owner hands it to heap_receive() at a scheduling point. One
+ * producer and one consumer per slot: plain ordered loads and stores
+ * (xslot.h), no lock.
  */
 #define pr_fmt(fmt) "mm: " fmt
 #include <stdbool.h>
@@ -28,12 +24,14 @@
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/mm.h>
+#include <kernel/percpu.h>
+#include <kernel/sched.h>
 #include <kernel/page_alloc.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <asm/cpu.h>
 
-#define MM_CPUS 1
+#define MM_CPUS NR_CPUS
 /* BIOS data, option ROMs, tables the firmware left there, the AP trampoline. */
 #define LOW_MEMORY_END 0x100000ULL
 #define MIB_SHIFT 20
@@ -47,8 +45,6 @@ extern char __image_start[], __kernel_end[];
 
 struct mm_cpu {
 	struct heap heap;
-	struct xslot_out out[MM_CPUS]; /* private: frees on their way to each owner */
-	struct xslot in[MM_CPUS];      /* in[s]: frees CPU s sent to this one */
 };
 
 static void *mm_grow(struct heap *h, size_t bytes);
@@ -73,7 +69,7 @@ static bool growth_busy;
 
 static unsigned int mm_this_cpu(void)
 {
-	return 0;
+	return cpu_id();
 }
 
 /* A test-and-set lock (one locked XCHG), for the page allocator only: see above. */
@@ -175,25 +171,10 @@ void mm_send_remote(struct heap *from, struct heap *owner, struct xmsg *m)
 	if (to == MM_CPUS) {
 		panic("free of %p: no CPU's heap owns it", (void *)m);
 	}
-	heap_queue_remote(from, &cpus[me].out[to], m);
-	/* A full slot is retried at the next mm_receive_pending(): nothing is lost. */
-	xslot_publish(&cpus[to].in[me], &cpus[me].out[to]);
-}
-
-void mm_receive_pending(void)
-{
-	unsigned int me = mm_this_cpu();
-
-	for (unsigned int s = 0; s < MM_CPUS; s++) {
-		struct xmsg *batch = xslot_take(&cpus[me].in[s]);
-
-		if (batch) {
-			heap_receive(&cpus[me].heap, batch);
-		}
-	}
-	for (unsigned int o = 0; o < MM_CPUS; o++) {
-		xslot_publish(&cpus[o].in[me], &cpus[me].out[o]);
-	}
+	/* The scheduler's exchange slot towards the owner carries it; a full slot
+	 * is retried at the next scheduling point: nothing is lost. */
+	heap_queue_remote(from, &cpu_data[me].out[to], m);
+	sched_publish(to);
 }
 
 int mm_cpu_init(unsigned int cpu)

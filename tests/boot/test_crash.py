@@ -32,7 +32,8 @@ FAULTS = {
     "double": ("double fault", 8, "crash_bad_stack"),
 }
 
-CALLERS = ["crash_level2", "crash_level1", "main", "app_run", "kmain", "x86_boot", "start64"]
+# main() runs in a thread of CPU 0 (kernel/main.c), so the chain ends at thread_start.
+CALLERS = ["crash_level2", "crash_level1", "main", "app_run", "main_thread", "thread_start"]
 
 
 def crash_build(config, extra=""):

@@ -23,10 +23,14 @@
 #include <kernel/backtrace.h>
 #include <kernel/kallsyms.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <asm/cpu.h>
 #include <asm/desc.h>
 
 /* head64.S */
 extern char boot_stack[], boot_stack_top[];
+
+#define MSR_GS_BASE 0xc0000101
 
 struct frame {
 	uintptr_t next; /* the caller's %rbp */
@@ -53,7 +57,8 @@ static __cold bool stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
 			return true;
 		}
 	}
-	return false;
+	/* A thread's own stack; this_cpu() needs the GS base, unset very early. */
+	return rdmsr(MSR_GS_BASE) != 0 && sched_thread_stack(sp, lo, hi);
 }
 
 /* Is [addr, addr + len) an aligned run of words inside one known stack? */
