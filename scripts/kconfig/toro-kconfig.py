@@ -16,6 +16,7 @@ An unknown symbol, a value out of range, an unmet dependency or a choice that
 could not be honoured is an error that names the file, line and symbol.
 """
 
+import difflib
 import os
 import random
 import re
@@ -27,8 +28,8 @@ except ImportError:
     sys.exit("error: kconfiglib not found: install the Debian package 'python3-kconfiglib' "
              "(or run scripts/install-deps.sh); it must be importable by /usr/bin/python3")
 
-ASSIGN_RE = re.compile(r"^(CONFIG_)?([A-Za-z0-9_]+)=(.*)$")
-UNSET_RE = re.compile(r"^# (CONFIG_)?([A-Za-z0-9_]+) is not set$")
+ASSIGN_RE = re.compile(r"^CONFIG_([A-Za-z0-9_]+)=(.*)$")
+UNSET_RE = re.compile(r"^# CONFIG_([A-Za-z0-9_]+) is not set$")
 
 
 def die(msg):
@@ -58,11 +59,11 @@ def read_assignments(path):
             line = line.strip()
             m = ASSIGN_RE.match(line)
             if m:
-                result.append((path, no, m.group(2), m.group(3)))
+                result.append((path, no, m.group(1), m.group(2)))
                 continue
             m = UNSET_RE.match(line)
             if m:
-                result.append((path, no, m.group(2), None))
+                result.append((path, no, m.group(1), None))
                 continue
             if line and not line.startswith("#"):
                 die(f"{path}:{no}: cannot parse '{line}' (expected CONFIG_NAME=value)")
@@ -76,25 +77,60 @@ def unmet(expr):
     return ", ".join(bad) if bad else kconfiglib.expr_str(expr)
 
 
+def hidden(sym, raw):
+    """Why a symbol without a prompt did not take raw (it cannot be set at all)."""
+    why = "it has no prompt (only other options set it)"
+    selectors = sorted({s.name for s in kconfiglib.expr_items(sym.rev_dep)
+                        if isinstance(s, kconfiglib.Symbol) and s.nodes})
+    if selectors:
+        return f"{why}; it is selected by {', '.join(selectors)}"
+    conds = [kconfiglib.expr_str(cond) for _, cond in sym.defaults if cond is not sym.kconfig.y]
+    if conds:
+        return f"{why}; its value follows {', '.join(conds)}"
+    return why
+
+
 def explain(sym, raw):
     """Why sym did not take the value raw; None if it did."""
     if sym.orig_type in (kconfiglib.BOOL, kconfiglib.TRISTATE):
-        want = {"y": 2, "m": 1, "n": 0, None: 0}.get(raw)
+        valid = {"y": 2, "n": 0, None: 0}
+        if sym.orig_type == kconfiglib.TRISTATE:
+            valid["m"] = 1
+        want = valid.get(raw)
         if want is None:
             return f"'{raw}' is not a valid value for a bool (use y or n)"
         if sym.tri_value == want:
             return None
+        if not any(n.prompt for n in sym.nodes):
+            return hidden(sym, raw)
         if want and kconfiglib.expr_value(sym.direct_dep) == 0:
             return f"it depends on {unmet(sym.direct_dep)}, which is not set"
         if sym.choice is not None and want:
             sel = sym.choice.selection
             return f"its choice selected {sel.name if sel else 'nothing'} instead"
+        if sym.choice is not None:
+            others = [s.name for s in sym.choice.syms if s is not sym and s.visibility]
+            prompt = sym.choice.nodes[0].prompt[0]
+            if others:
+                return (f"it is the selection of the choice \"{prompt}\": set one of "
+                        f"{', '.join(others)} to y instead")
+            return f"it is the only possible selection of the choice \"{prompt}\""
         if not want and kconfiglib.expr_value(sym.rev_dep):
             return f"it is selected by {unmet_sel(sym.rev_dep)}"
         return f"it was set to {sym.str_value or 'n'}"
-    value = raw.strip('"') if sym.orig_type == kconfiglib.STRING else raw
+    if raw is None:
+        return (f"it is {kconfiglib.TYPE_TO_STR[sym.orig_type]}-valued and cannot be "
+                f"'not set': give it a value")
+    if sym.orig_type == kconfiglib.STRING:
+        if not (len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"'):
+            return f"a string value must be in double quotes: CONFIG_{sym.name}=\"...\""
+        value = kconfiglib.unescape(raw[1:-1])
+    else:
+        value = raw
     if sym.str_value == value:
         return None
+    if not any(n.prompt for n in sym.nodes):
+        return hidden(sym, raw)
     if sym.orig_type in (kconfiglib.INT, kconfiglib.HEX):
         base = 16 if sym.orig_type == kconfiglib.HEX else 10
         try:
@@ -114,16 +150,31 @@ def unmet_sel(expr):
     return ", ".join(kconfiglib.expr_str(p) for p in parts if kconfiglib.expr_value(p))
 
 
+def superseded(sym, raw, order):
+    """A choice member set to y that a later file replaced by another member
+    (`make microvm_defconfig threads.config` picks another application)."""
+    sel = sym.choice.user_selection if sym.choice is not None else None
+    return (raw == "y" and sel is not None and sel is not sym and
+            order.get(sel.name, -1) > order.get(sym.name, -1))
+
+
 def check(kconf, assignments):
     """Fail with a clear message for every assignment that did not hold."""
     last = {}
-    for a in assignments:
+    order = {}
+    for i, a in enumerate(assignments):
         last[a[2]] = a
+        order[a[2]] = i
     errors = []
     for path, no, name, raw in last.values():
         sym = kconf.syms.get(name)
         if sym is None or not sym.nodes:
-            errors.append(f"{path}:{no}: unknown symbol CONFIG_{name}")
+            known = [s.name for s in kconf.unique_defined_syms]
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean CONFIG_{close[0]}?)" if close else ""
+            errors.append(f"{path}:{no}: unknown symbol CONFIG_{name}{hint}")
+            continue
+        if superseded(sym, raw, order):
             continue
         why = explain(sym, raw)
         if why:
