@@ -13,9 +13,14 @@ Everything lives in build/bench/linux/ and is reused across runs:
   <version>/            its unpacked tree (boot/vmlinuz-<version>, lib/modules/...)
   init                  bench/linux/init.c, gcc -static -Os -s
   initramfs.cpio        cpio "newc" (man 5 cpio): /dev, /dev/console, /init
+  kbench                bench/linux/kbench.c, gcc -static -O2 -pthread -s
+  initramfs-kbench.cpio the same plus /kbench; booted with `toro_kbench=1` on
+                        the command line, /init runs /kbench before ending
+                        the machine (the hello boots keep initramfs.cpio)
 
   bench/linux.py                 prepare, print what was prepared
   bench/linux.py --boot MACHINE  also boot it once (microvm, pc or q35)
+  bench/linux.py --boot MACHINE --kbench [--smp N]   boot the kbench guest
 
 The virtio drivers of that kernel are modules; the hello bench needs no device,
 so no module is loaded (see ARCHITECTURE.md for the order a network bench needs).
@@ -33,6 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "build" / "bench" / "linux"
 INIT_SRC = ROOT / "bench" / "linux" / "init.c"
+KBENCH_SRC = ROOT / "bench" / "linux" / "kbench.c"
+KBENCH_SWITCH = "toro_kbench=1"
 META_PACKAGE = "linux-image-cloud-amd64"
 MARKER = "toro-bench: linux init"
 
@@ -142,19 +149,23 @@ def _kernel_tree(log):
 
 # --- initramfs --------------------------------------------------------------------
 
-def _build_init(log):
-    init = CACHE / "init"
-    if init.is_file() and init.stat().st_mtime >= INIT_SRC.stat().st_mtime:
-        return init
+def _build_static(src, out, flags, log):
+    """gcc -static `src` into `out`, unless `out` is newer than `src`."""
+    if out.is_file() and out.stat().st_mtime >= src.stat().st_mtime:
+        return out
     if not shutil.which("gcc"):
         raise LinuxUnavailable("gcc not found: install the Debian package 'gcc'")
-    log("linux: gcc -static -Os bench/linux/init.c")
+    log(f"linux: gcc -static {' '.join(flags)} bench/linux/{src.name}")
     try:
-        _run(["gcc", "-static", "-Os", "-s", "-Wall", "-o", str(init) + ".tmp", str(INIT_SRC)])
+        _run(["gcc", "-static", *flags, "-s", "-Wall", "-o", str(out) + ".tmp", str(src)])
     except LinuxUnavailable as e:
         raise LinuxUnavailable(f"{e} (static libc is in the Debian package 'libc6-dev')")
-    os.replace(str(init) + ".tmp", init)
-    return init
+    os.replace(str(out) + ".tmp", out)
+    return out
+
+
+def _build_init(log):
+    return _build_static(INIT_SRC, CACHE / "init", ["-Os"], log)
 
 
 def _cpio_entry(name, mode, data=b"", rdev=(0, 0), ino=1):
@@ -167,17 +178,22 @@ def _cpio_entry(name, mode, data=b"", rdev=(0, 0), ino=1):
     return rec + b"\0" * (-len(rec) % 4)
 
 
-def _build_initramfs(init, log):
-    out = CACHE / "initramfs.cpio"
-    if out.is_file() and out.stat().st_mtime >= init.stat().st_mtime:
+def _build_initramfs(init, log, kbench=None):
+    """/init alone (the hello guest), or /init and /kbench (the kbench guest)."""
+    out = CACHE / ("initramfs-kbench.cpio" if kbench else "initramfs.cpio")
+    inputs = [init] + ([kbench] if kbench else [])
+    if out.is_file() and all(out.stat().st_mtime >= p.stat().st_mtime for p in inputs):
         return out
-    log("linux: initramfs.cpio")
-    blob = b"".join([
+    log(f"linux: {out.name}")
+    entries = [
         _cpio_entry("dev", 0o040755, ino=1),
         _cpio_entry("dev/console", 0o020600, rdev=(5, 1), ino=2),
         _cpio_entry("init", 0o100755, init.read_bytes(), ino=3),
-        _cpio_entry("TRAILER!!!", 0, ino=0),
-    ])
+    ]
+    if kbench:
+        entries.append(_cpio_entry("kbench", 0o100755, kbench.read_bytes(), ino=4))
+    entries.append(_cpio_entry("TRAILER!!!", 0, ino=0))
+    blob = b"".join(entries)
     blob += b"\0" * (-len(blob) % 512)
     tmp = out.with_suffix(".tmp")
     tmp.write_bytes(blob)
@@ -196,9 +212,21 @@ def prepare(log=lambda s: print(s, file=sys.stderr)):
     return {"version": version, "vmlinuz": vmlinuz, "initramfs": initramfs}
 
 
-def cmdline(machine, tsc_khz):
+def prepare_kbench(guest, log=lambda s: print(s, file=sys.stderr)):
+    """Add the kbench initramfs to a prepared guest (key "initramfs_kbench").
+    Raises LinuxUnavailable with the reason; the hello guest is unaffected."""
+    init = _build_init(log)
+    kbench = _build_static(KBENCH_SRC, CACHE / "kbench", ["-O2", "-pthread"], log)
+    guest["initramfs_kbench"] = _build_initramfs(init, log, kbench)
+    return guest
+
+
+def cmdline(machine, tsc_khz, kbench=False):
     """The kernel command line for a QEMU machine (microvm, pc or q35)."""
     words = ["console=ttyS0", "quiet", "panic=-1"]
+    if kbench:
+        # Not a kernel parameter: the kernel passes it to /init's environment.
+        words.append(KBENCH_SWITCH)
     if machine.startswith("microvm"):
         # No PCI on microvm: say so, as microVM guides do, instead of probing.
         words.append("pci=off")
@@ -209,31 +237,40 @@ def cmdline(machine, tsc_khz):
     return " ".join(words)
 
 
-def qemu_args(guest, machine, tsc_khz):
-    return ["-kernel", str(guest["vmlinuz"]), "-initrd", str(guest["initramfs"]),
-            "-append", cmdline(machine, tsc_khz)]
+def qemu_args(guest, machine, tsc_khz, kbench=False):
+    initrd = guest["initramfs_kbench"] if kbench else guest["initramfs"]
+    return ["-kernel", str(guest["vmlinuz"]), "-initrd", str(initrd),
+            "-append", cmdline(machine, tsc_khz, kbench)]
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--boot", metavar="MACHINE", help="boot it once on microvm, pc or q35")
+    ap.add_argument("--kbench", action="store_true",
+                    help="prepare (and with --boot, boot) the kbench guest")
+    ap.add_argument("--smp", default="1", help="CPUs for --boot (default 1)")
     args = ap.parse_args()
     try:
         guest = prepare()
+        if args.kbench:
+            prepare_kbench(guest)
     except LinuxUnavailable as e:
         sys.exit(f"linux.py: {e}")
     khz, src = host_tsc_khz()
     print(f"version   {guest['version']}")
     print(f"vmlinuz   {guest['vmlinuz']} ({guest['vmlinuz'].stat().st_size} bytes)")
     print(f"initramfs {guest['initramfs']} ({guest['initramfs'].stat().st_size} bytes)")
+    if args.kbench:
+        k = guest["initramfs_kbench"]
+        print(f"kbench    {k} ({k.stat().st_size} bytes)")
     print(f"host TSC  {khz} kHz ({src})")
     if args.boot:
         m = args.boot
         mflag = "microvm,acpi=on,isa-serial=on,rtc=on" if m == "microvm" else m
         cmd = ["qemu-system-x86_64", "-nodefaults", "-no-user-config", "-no-reboot",
-               "-display", "none", "-M", mflag, "-accel", "tcg", "-m", "64", "-smp", "1",
+               "-display", "none", "-M", mflag, "-accel", "tcg", "-m", "128", "-smp", args.smp,
                "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-        cmd += qemu_args(guest, m, khz)
+        cmd += qemu_args(guest, m, khz, args.kbench)
         print(" ".join(cmd))
         t0 = time.perf_counter()
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, timeout=120)
