@@ -49,9 +49,6 @@ void kmain(struct boot_info *bi)
 	int n, split;
 
 	boot_stats_mark(BOOT_STAT_KMAIN);
-	if (!cpu_data[0].self) {
-		arch_cpu_init(&cpu_data[0]); /* TEMPORARY: until x86_boot() does it */
-	}
 
 	/* 1. Consoles first, so everything after can be reported. */
 	initcalls_run(INITCALL_CONSOLE);

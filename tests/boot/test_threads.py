@@ -18,6 +18,7 @@ TARGETS = [
     ("kvm", "q35", None),
     ("multiboot", "pc", None),
     ("bios", "pc", None),
+    ("microvm", None, "acpi=off"),  # CPUs from the MP table
 ]
 CPU_LINE = re.compile(r"^cpu (\d+): allocated (\d+), freed (\d+), threads (\d+), yields (\d+), "
                       r"sleeps (\d+)$", re.M)
@@ -42,7 +43,9 @@ def check_threads_run(r, smp):
 
 @pytest.mark.parametrize("smp", [1, 2, 4])
 @pytest.mark.parametrize("config,machine,opts", TARGETS)
-def test_threads(config, machine, opts, smp):
+def test_threads(config, machine, opts, smp, monkeypatch):
+    if opts:
+        monkeypatch.setenv("MACHINE_OPTS", opts)
     r = boot(threads_build(config), machine=machine, smp=smp, timeout=120)
     check_threads_run(r, smp)
 

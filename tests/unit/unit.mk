@@ -38,6 +38,12 @@ unit-cflags-lib/test_string_x86 := -UTORO_HOST_TEST
 # The RTC's date decoding checks its result with the calendar code of kernel/time_math.c.
 unit-srcs-arch/x86_64/kernel/test_rtc_decode := kernel/time_math.c
 
+# The x86 firmware-table parsers: kernel headers with CONFIG_ options and the arch includes.
+unit-fw-cflags := -include kernel/config.h -I$(UNIT_DIR)/include -Iarch/x86_64/include
+unit-cflags-arch/x86_64/kernel/test_madt := $(unit-fw-cflags)
+unit-cflags-arch/x86_64/kernel/test_mptable := $(unit-fw-cflags)
+unit-cflags-arch/x86_64/kernel/test_cpus := $(unit-fw-cflags) -DCONFIG_NR_CPUS=4
+
 # Host threads racing through the slots: ThreadSanitizer (it cannot be mixed with ASan).
 unit-sanitize-kernel/test_xslot := -fsanitize=thread
 

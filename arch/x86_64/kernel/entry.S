@@ -107,3 +107,24 @@ exception_common:
 	.cfi_adjust_cfa_offset -16
 	iretq
 	.cfi_endproc
+
+/*
+ * The local APIC's timer and wake-up IPI (asm/irq_vectors.h) exist only to
+ * end a HLT (arch_idle()): acknowledge with a write to the EOI register
+ * (SDM vol. 3A §10.8.5; its address is in lapic_eoi_register, apic.c) and
+ * return. Only %rax is used, and saved.
+ */
+	.globl irq_lapic_ack
+	.balign 16
+irq_lapic_ack:
+	pushq %rax
+	movq lapic_eoi_register(%rip), %rax
+	movl $0, (%rax)
+	popq %rax
+	iretq
+
+/* A spurious interrupt is not acknowledged (SDM vol. 3A §10.9). */
+	.globl irq_spurious
+	.balign 16
+irq_spurious:
+	iretq

@@ -8,7 +8,9 @@
  * fault, an NMI or a machine check then runs on a stack of its own, even when
  * the interrupted code's stack is what broke (Intel SDM vol. 3A §6.14.5).
  * The code and data selectors keep the boot values (asm/boot.h), so nothing
- * already loaded changes meaning.
+ * already loaded changes meaning. Each CPU has its own GDT, TSS and IST
+ * stacks, indexed by its cpu id: gdt_init() sets up CPU 0's, arch_cpu_init()
+ * (cpu.c) calls gdt_init_cpu() on every CPU.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -27,14 +29,11 @@ _Static_assert(offsetof(struct gdt_table, kernel_data) == GDT_KERNEL_DS, "boot.h
 _Static_assert(offsetof(struct gdt_table, tss) == GDT_TSS_SEL, "desc_reg.h selector");
 
 /* Writable: ltr sets the busy bit in the TSS descriptor (SDM vol. 3A §7.2.3). */
-static struct gdt_table gdt __aligned(16) = {
-	.kernel_code = GDT_ENTRY_CODE64,
-	.kernel_data = GDT_ENTRY_DATA,
-};
+static struct gdt_table gdt[CONFIG_NR_CPUS] __aligned(16);
 
-static struct tss64 tss __aligned(16);
+static struct tss64 tss[CONFIG_NR_CPUS] __aligned(16);
 
-char ist_stacks[IST_COUNT][IST_STACK_SIZE] __aligned(16);
+char ist_stacks[CONFIG_NR_CPUS][IST_COUNT][IST_STACK_SIZE] __aligned(16);
 
 /* Fill the TSS descriptor; its 64-bit base is only known at link time. */
 static __cold void gdt_set_tss(struct gdt_system_desc *d, const struct tss64 *t)
@@ -67,18 +66,28 @@ static __cold void gdt_reload_segments(void)
 			     : "rax", "memory");
 }
 
-void gdt_init(void)
+void gdt_init_cpu(unsigned int cpu)
 {
-	struct desc_ptr ptr = {sizeof(gdt) - 1, (uintptr_t)&gdt};
+	struct gdt_table *g = &gdt[cpu];
+	struct tss64 *t = &tss[cpu];
+	struct desc_ptr ptr = {sizeof(*g) - 1, (uintptr_t)g};
 
+	g->kernel_code = GDT_ENTRY_CODE64;
+	g->kernel_data = GDT_ENTRY_DATA;
 	/* Stacks grow down: each IST entry holds the top of its stack. */
 	for (int i = 0; i < IST_COUNT; i++) {
-		tss.ist[i] = (uintptr_t)(ist_stacks[i] + IST_STACK_SIZE);
+		t->ist[i] = (uintptr_t)(ist_stacks[cpu][i] + IST_STACK_SIZE);
 	}
-	tss.iomap_base = sizeof(tss);
-	gdt_set_tss(&gdt.tss, &tss);
+	t->iomap_base = sizeof(*t);
+	/* Rewritten as "available": loading it again on the same CPU is allowed. */
+	gdt_set_tss(&g->tss, t);
 
 	__asm__ __volatile__("lgdt %0" : : "m"(ptr) : "memory");
 	gdt_reload_segments();
 	__asm__ __volatile__("ltr %w0" : : "r"(GDT_TSS_SEL) : "memory");
+}
+
+void gdt_init(void)
+{
+	gdt_init_cpu(0);
 }

@@ -2,20 +2,25 @@
 /*
  * idt.c - the interrupt descriptor table.
  *
- * All 256 vectors exist; 0-31 point at the exception stubs of entry.S,
- * 32-255 stay not present until interrupt controllers claim them (a stray
- * interrupt there raises #NP, whose report names the vector). Every gate is
- * an interrupt gate, so IF is clear in every handler (Intel SDM vol. 3A
- * §6.12.1.3). Double fault, NMI and machine check switch to their own IST
- * stacks (§6.14.5): they must work when the stack in use is the problem.
+ * All 256 vectors exist; 0-31 point at the exception stubs of entry.S, the
+ * local APIC's timer, wake-up and spurious vectors at their stubs there; the
+ * rest stay not present until interrupt controllers claim them (a stray
+ * interrupt there raises #NP, whose report names the vector). One IDT
+ * serves every CPU. Every gate is an interrupt gate, so IF is clear in
+ * every handler (Intel SDM vol. 3A §6.12.1.3). Double fault, NMI and
+ * machine check switch to their own IST stacks (§6.14.5): they must work
+ * when the stack in use is the problem.
  */
 #include <stdint.h>
 #include <kernel/compiler.h>
 #include <asm/boot.h>
 #include <asm/desc.h>
+#include <asm/irq_vectors.h>
 
 /* entry.S: EXCEPTION_COUNT stubs, EXCEPTION_STUB_SIZE bytes apart. */
 extern const char exception_stubs[];
+/* entry.S: EOI and return (timer, wake-up IPI); just return (spurious). */
+extern const char irq_lapic_ack[], irq_spurious[];
 
 static struct idt_gate idt[IDT_ENTRIES] __aligned(16);
 
@@ -37,13 +42,21 @@ static __cold void idt_set_gate(unsigned int vector, uintptr_t handler, uint8_t 
 	g->offset_high = (uint32_t)(handler >> 32);
 }
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct desc_ptr ptr = {sizeof(idt) - 1, (uintptr_t)idt};
 
+	__asm__ __volatile__("lidt %0" : : "m"(ptr) : "memory");
+}
+
+void idt_init(void)
+{
 	for (unsigned int v = 0; v < EXCEPTION_COUNT; v++) {
 		idt_set_gate(v, (uintptr_t)(exception_stubs + v * EXCEPTION_STUB_SIZE),
 			     exception_ist[v]);
 	}
-	__asm__ __volatile__("lidt %0" : : "m"(ptr) : "memory");
+	idt_set_gate(LAPIC_TIMER_VECTOR, (uintptr_t)irq_lapic_ack, 0);
+	idt_set_gate(WAKE_IPI_VECTOR, (uintptr_t)irq_lapic_ack, 0);
+	idt_set_gate(SPURIOUS_VECTOR, (uintptr_t)irq_spurious, 0);
+	idt_load();
 }

@@ -4,16 +4,19 @@
  *
  * x86_boot() is called once on the boot stack with the path id and the
  * loader's info pointer; it fills struct boot_info through the path's own
- * parser, normalises the memory map and hands over to kmain().
+ * parser, normalises the memory map, sets up paging and CPU 0 (per-CPU data,
+ * local APIC) and hands over to kmain().
  */
 #include <stdint.h>
 #include <kernel/boot_info.h>
 #include <kernel/memmap.h>
 #include <kernel/errno.h>
+#include <kernel/smp.h>
 #include <asm/acpi.h>
 #include <asm/cpu.h>
 #include <asm/layout.h>
 #include <asm/paging.h>
+#include <asm/smp.h>
 #include <asm/traps.h>
 
 void x86_boot(uint32_t path, uint32_t info);
@@ -58,5 +61,7 @@ void x86_boot(uint32_t path, uint32_t info)
 		bi->mem_count = (unsigned int)n;
 	}
 	paging_init(bi);
+	smp_trampoline_reserve(bi);
+	arch_cpu_init(&cpu_data[0]); /* this_cpu() works from kmain() on */
 	kmain(bi);
 }

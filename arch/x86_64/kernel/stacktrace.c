@@ -12,7 +12,7 @@
  *
  * The walker runs while the kernel is already broken, so it trusts nothing:
  * a stack word is read only if it lies inside the stack the walk started on
- * (the boot stack or an IST stack), and each caller's frame must be above the
+ * (the boot stack or any CPU's IST stack), and each caller's frame must be above the
  * one before (stacks grow down), so a corrupt chain can neither fault nor
  * loop.
  */
@@ -40,7 +40,7 @@ struct frame {
 /* push %rbp; mov %rsp, %rbp: the start of a function that keeps a frame. */
 static const uint8_t frame_prologue[] = {0x55, 0x48, 0x89, 0xe5};
 
-/* The stack that holds @sp: the boot stack or an IST stack. */
+/* The stack that holds @sp: the boot stack or an IST stack of some CPU. */
 static __cold bool stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
 {
 	if (sp >= (uintptr_t)boot_stack && sp < (uintptr_t)boot_stack_top) {
@@ -48,8 +48,8 @@ static __cold bool stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
 		*hi = (uintptr_t)boot_stack_top;
 		return true;
 	}
-	for (int i = 0; i < IST_COUNT; i++) {
-		uintptr_t base = (uintptr_t)ist_stacks[i];
+	for (int i = 0; i < CONFIG_NR_CPUS * IST_COUNT; i++) {
+		uintptr_t base = (uintptr_t)ist_stacks[i / IST_COUNT][i % IST_COUNT];
 
 		if (sp >= base && sp < base + IST_STACK_SIZE) {
 			*lo = base;

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ioapic_reg.h - the I/O APIC's registers: Intel 82093AA I/O APIC datasheet
+ * (order no. 290566) §3.0-3.2. Two MMIO registers select and access the
+ * indirect registers; all are 32 bits wide.
+ */
+#ifndef X86_IOAPIC_REG_H
+#define X86_IOAPIC_REG_H
+
+/* Direct registers, offsets from the IOAPIC's base (§3.0, table 1). */
+#define IOAPIC_REGSEL 0x00
+#define IOAPIC_WINDOW 0x10
+
+/* Indirect registers (§3.2, table 2). */
+#define IOAPIC_REG_ID 0x00
+#define IOAPIC_REG_VERSION 0x01
+/* Redirection entry n: 64 bits in two indirect registers (§3.2.4). */
+#define IOAPIC_REG_REDIR_LOW(n) (0x10 + 2 * (n))
+#define IOAPIC_REG_REDIR_HIGH(n) (0x11 + 2 * (n))
+
+/* Version register (§3.2.2): bits 23:16 = number of redirection entries - 1. */
+#define IOAPIC_VERSION_MAX_REDIR_SHIFT 16
+#define IOAPIC_VERSION_MAX_REDIR_MASK 0xff
+
+/* Redirection entry, low dword (§3.2.4): bit 16 masks the input. */
+#define IOAPIC_REDIR_MASKED (1u << 16)
+
+#endif
