@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * blkdev.h - the block device class: what disk drivers (virtio-blk, ATA)
+ * provide and what the block cache and file systems (ext2, FAT16) use.
+ *
+ * Portable: file-system code takes a struct blkdev and never touches
+ * hardware, so host unit tests can back one with an image file.
+ * Sector numbers and counts are in units of sector_size bytes.
+ */
+#ifndef KERNEL_BLKDEV_H
+#define KERNEL_BLKDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BLKDEV_NAME_MAX 16
+
+struct blkdev;
+
+struct blkdev_ops {
+	/* Read/write @count sectors at @sector; 0 or -EIO/-EINVAL/-EROFS. */
+	int (*read)(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf);
+	int (*write)(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf);
+	/* Make completed writes durable; 0 or -EIO. NULL when there is no cache. */
+	int (*flush)(struct blkdev *dev);
+};
+
+struct blkdev {
+	char name[BLKDEV_NAME_MAX]; /* vda, vdb, hda, vda1 ... */
+	uint32_t sector_size;	    /* bytes, a power of two >= 512 */
+	uint64_t sector_count;
+	bool read_only;
+	unsigned int owner_cpu;	    /* the CPU that runs its I/O (blk_dedicate) */
+	const struct blkdev_ops *ops;
+	void *priv;		    /* the driver's */
+	struct blkdev *parent;	    /* a partition's whole disk, else NULL */
+	uint64_t first_sector;	    /* a partition's offset on its parent */
+};
+
+#endif
