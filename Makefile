@@ -154,7 +154,7 @@ abs-o := $(abspath $(O))
 repro-flags := -ffile-prefix-map=$(srctree)=. -ffile-prefix-map=$(srctree)/= \
 	-ffile-prefix-map=$(abs-o)/=O/
 
-base-cflags := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
+base-cflags := -std=gnu11 $(if $(CONFIG_CC_OPTIMIZE_FOR_SIZE),-Os,-O2) -g -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
 	-m64 -mno-red-zone -mgeneral-regs-only -mcmodel=small -fno-pie -fno-pic \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables \
@@ -242,19 +242,28 @@ define cmd-cc
 	$(Q)$(fixdep) $(@:.o=.d.tmp) $@ $(O)/include/config > $(@:.o=.d) && rm -f $(@:.o=.d.tmp)
 endef
 
-$(O)/apps/%.o: apps/%.c | $(autoconf) $(fixdep) $(O)/include/app/toro
+# The compiler flags, rewritten only when they change (an option such as
+# CC_OPTIMIZE_FOR_SIZE that no source mentions changes them): every object
+# depends on it, as Linux's .cmd files make a changed command line rebuild.
+flags-file := $(O)/include/config/flags
+ifneq ($(building),)
+$(shell mkdir -p $(dir $(flags-file)); printf '%s\n' '$(base-cflags) $(LDFLAGS)' > $(flags-file).tmp; \
+	cmp -s $(flags-file).tmp $(flags-file) && rm -f $(flags-file).tmp || mv $(flags-file).tmp $(flags-file))
+endif
+
+$(O)/apps/%.o: apps/%.c $(flags-file) | $(autoconf) $(fixdep) $(O)/include/app/toro
 	$(quiet) CC $@
 	$(call cmd-cc,$(APP_CFLAGS))
 
-$(O)/extapp/%.o: $(APP_DIR)/%.c | $(autoconf) $(fixdep) $(O)/include/app/toro
+$(O)/extapp/%.o: $(APP_DIR)/%.c $(flags-file) | $(autoconf) $(fixdep) $(O)/include/app/toro
 	$(quiet) CC $@
 	$(call cmd-cc,$(APP_CFLAGS) -I$(APP_DIR))
 
-$(O)/%.o: %.c | $(autoconf) $(fixdep)
+$(O)/%.o: %.c $(flags-file) | $(autoconf) $(fixdep)
 	$(quiet) CC $@
 	$(call cmd-cc,$(KBUILD_CFLAGS))
 
-$(O)/%.o: %.S | $(autoconf) $(fixdep)
+$(O)/%.o: %.S $(flags-file) | $(autoconf) $(fixdep)
 	$(quiet) AS $@
 	$(call cmd-cc,$(KBUILD_AFLAGS))
 
@@ -263,7 +272,7 @@ $(O)/kernel/appname.c: FORCE
 	$(Q)mkdir -p $(dir $@)
 	$(Q)printf 'const char toro_app_name[] = "%s";\n' '$(app-name)' > $@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(O)/kernel/appname.o: $(O)/kernel/appname.c
+$(O)/kernel/appname.o: $(O)/kernel/appname.c $(flags-file)
 	$(quiet) CC $@
 	$(Q)$(CC) $(KBUILD_CFLAGS) -c $(abspath $<) -o $@
 
@@ -290,7 +299,7 @@ $(O)/.tmp_toro.elf: $(link-objs) $(lds) $(O)/kernel/kallsyms_empty.o $(O)/.link-
 	$(quiet) LD $@
 	$(Q)$(LD) $(LDFLAGS) -T $(lds) -o $@ $(link-objs) $(O)/kernel/kallsyms_empty.o
 
-$(O)/kernel/kallsyms_empty.o: scripts/kallsyms_empty.S
+$(O)/kernel/kallsyms_empty.o: scripts/kallsyms_empty.S $(flags-file)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(KBUILD_AFLAGS) -c $< -o $@
 
@@ -299,7 +308,7 @@ $(O)/kernel/kallsyms.S: $(O)/.tmp_toro.elf scripts/kallsyms.py \
 	$(quiet) KSYM $@
 	$(Q)$(NM) -n $< | $(PYTHON) scripts/kallsyms.py $(if $(CONFIG_KALLSYMS),,--empty) > $@
 
-$(O)/kernel/kallsyms.o: $(O)/kernel/kallsyms.S
+$(O)/kernel/kallsyms.o: $(O)/kernel/kallsyms.S $(flags-file)
 	$(Q)$(CC) $(KBUILD_AFLAGS) -c $(abspath $<) -o $@
 
 $(O)/toro.elf: $(link-objs) $(lds) $(O)/kernel/kallsyms.o

@@ -159,3 +159,16 @@ def test_options_no_source_mentions_still_take_effect(tree):
     make(f"O={out}", "all", cwd=src)
     assert (out / "toro.elf").read_bytes() == elf, "back to the first .config, not the same image"
     assert_nothing_to_do(src, out)
+
+
+def test_compiler_flag_change_rebuilds_everything(tree):
+    """An option that changes the compiler's flags (no source mentions it)
+    must rebuild every object, and the image must change with it."""
+    src, out = tree
+    before_size = (out / "toro.stripped").stat().st_size
+    objects = set(object_mtimes(out)) - LINK_PRODUCTS
+    merge(src, out, "CONFIG_CC_OPTIMIZE_FOR_SIZE=y\n")
+    rebuilt, _ = build_step(src, out)
+    assert rebuilt >= objects, f"not rebuilt with -Os: {sorted(objects - rebuilt)}"
+    assert (out / "toro.stripped").stat().st_size < before_size
+    assert_nothing_to_do(src, out)
