@@ -4,10 +4,37 @@
  * driver registers is kept in a small buffer and replayed on registration,
  * so nothing printed early is lost.
  */
+#include <stdbool.h>
 #include <toro/string.h>
 #include <kernel/console.h>
 
 #define EARLY_BUF_SIZE 1024
+
+/*
+ * One writer at a time, so each console_write() (a printk message, a printf
+ * flush) comes out whole. A test-and-set lock (XCHG) on output only - never
+ * on the scheduler's path. A CPU that panics while another holds it (or
+ * died holding it) waits a bounded time, then writes anyway: a report
+ * matters more than tidy output.
+ */
+#define CONSOLE_SPIN_MAX 20000000
+
+static bool console_busy;
+
+static void console_lock(void)
+{
+	for (long i = 0; i < CONSOLE_SPIN_MAX; i++) {
+		if (!__atomic_exchange_n(&console_busy, true, __ATOMIC_ACQUIRE)) {
+			return;
+		}
+		__asm__ __volatile__("pause");
+	}
+}
+
+static void console_unlock(void)
+{
+	__atomic_store_n(&console_busy, false, __ATOMIC_RELEASE);
+}
 
 static const struct console *console;
 static char early_buf[EARLY_BUF_SIZE];
@@ -25,7 +52,9 @@ void console_register(const struct console *con)
 void console_write(const char *s, size_t n)
 {
 	if (console) {
+		console_lock();
 		console->write(s, n);
+		console_unlock();
 		return;
 	}
 	if (n > EARLY_BUF_SIZE - early_len) {
