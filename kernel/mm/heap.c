@@ -78,13 +78,21 @@ _Static_assert(HEAP_CHUNK_PAGES <= UINT16_MAX, "span page counts are 16-bit");
 _Static_assert(HEAP_MIN_ALIGN == 1 << GRANULE_SHIFT, "a granule per minimum alignment");
 _Static_assert(sizeof(struct xmsg) <= HEAP_MIN_ALIGN, "the smallest block holds a message");
 
-/* Size classes: each slab holds at least 8 blocks and wastes at most 64 bytes a page. */
+/*
+ * Size classes: each slab holds at least 8 blocks and wastes at most 64 bytes a
+ * page. The capacity is computed here, not on every alloc and free: a division
+ * by a variable is slow on hardware and slower still under TCG.
+ */
+#define CLASS(size, pages) {(size), (pages), (uint16_t)(((pages) << HEAP_PAGE_SHIFT) / (size))}
+
 static const struct heap_class {
 	uint16_t size;
 	uint8_t pages;
+	uint16_t capacity; /* blocks per slab */
 } classes[HEAP_CLASSES] = {
-	{16, 1},  {32, 1},  {48, 1},  {64, 1},	{96, 1},   {128, 1},  {192, 1},
-	{256, 1}, {384, 3}, {512, 1}, {768, 3}, {1024, 2}, {1536, 3}, {2048, 4},
+	CLASS(16, 1),	CLASS(32, 1),	CLASS(48, 1),	 CLASS(64, 1),	 CLASS(96, 1),
+	CLASS(128, 1),	CLASS(192, 1),	CLASS(256, 1),	 CLASS(384, 3),	 CLASS(512, 1),
+	CLASS(768, 3),	CLASS(1024, 2), CLASS(1536, 3), CLASS(2048, 4),
 };
 
 static struct heap_chunk *chunk_of(const void *p)
@@ -310,7 +318,7 @@ static unsigned int class_for(size_t size, size_t align)
 
 static unsigned int slab_capacity(unsigned int cls)
 {
-	return (unsigned int)(((size_t)classes[cls].pages << HEAP_PAGE_SHIFT) / classes[cls].size);
+	return classes[cls].capacity;
 }
 
 static void partial_push(struct heap *h, struct heap_span *s)
