@@ -61,6 +61,14 @@ unit-sanitize-kernel/mm/test_heap_remote := -fsanitize=thread
 unit-srcs-lib/test_malloc := kernel/mm/heap.c kernel/mm/page_alloc.c
 unit-cflags-lib/test_malloc := $(unit-mm-cflags)
 
+# ext2 (fs/ext2): the whole library, with the image helpers (mke2fs, e2fsck, debugfs).
+unit-ext2-srcs := $(sort $(wildcard fs/ext2/*.c)) $(UNIT_DIR)/fs/ext2/ext2_image.c
+unit-srcs-fs/ext2/test_ext2 := $(unit-ext2-srcs)
+unit-srcs-fs/ext2/test_ext2_corrupt := $(unit-ext2-srcs)
+
+# The FAT16 library: every file of fs/fat/ (the test is named after fs/fat/fat.c).
+unit-srcs-fs/fat/test_fat := $(wildcard fs/fat/*.c)
+
 # --- flags --------------------------------------------------------------------------------
 
 UNIT_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
