@@ -183,7 +183,7 @@ $(1)sub := $$(addprefix $(1),$$(filter %/,$$(obj-y)))
 $$(foreach d,$$($(1)sub),$$(eval $$(call walk,$$(d))))
 endef
 
-core-dirs := arch/x86_64/ kernel/ lib/ drivers/
+core-dirs := arch/x86_64/ kernel/ lib/ drivers/ fs/
 ifneq ($(APP_DIR),)
 APP_DIR := $(patsubst %/,%,$(APP_DIR))
 app-name := $(notdir $(abspath $(APP_DIR)))
@@ -358,7 +358,7 @@ efi-obj := $(O)/arch/x86_64/boot/efi
 EFI_CFLAGS := -std=gnu11 -O2 -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
 	-m64 -mno-red-zone -mgeneral-regs-only -fpie -fno-stack-protector -fno-ident \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-Wall -Wextra -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes \
 	-Iinclude -Iarch/x86_64/include $(repro-flags) $(if $(CONFIG_WERROR),-Werror)
 EFI_SUBSYSTEM_APP := 10
@@ -376,7 +376,7 @@ $(efi-obj)/blob.o: arch/x86_64/boot/efi/blob.S $(O)/toro.bin
 $(O)/toro.efi: $(efi-obj)/stub.o $(efi-obj)/blob.o
 	$(quiet) EFI $@
 	$(Q)$(LD) -m i386pep --subsystem $(EFI_SUBSYSTEM_APP) -e efi_main --no-insert-timestamp \
-		-nostdlib -o $@ $^
+		-nostdlib -s -o $@ $^
 
 $(O)/esp.img: $(O)/toro.efi scripts/mkesp.sh
 	$(quiet) ESP $@

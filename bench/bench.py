@@ -3,7 +3,7 @@
 """bench.py - `make bench`: boot time and image size against the floor and Linux.
 
 For every boot path that has a defconfig (microvm/PVH, q35/PVH, pc/Multiboot,
-pc/BIOS) it builds hello twice, out of tree under build/bench/:
+pc/BIOS, q35/UEFI) it builds hello twice, out of tree under build/bench/:
 
   <name>-plain/   the defconfig as shipped: its wall time and its size are
                   the figures of record
@@ -87,7 +87,7 @@ class Target:
     key: str
     label: str
     defconfig: str
-    floor: str  # pvh | multiboot | mbr
+    floor: str  # pvh | multiboot | mbr | efi
     machine: str  # used when our build cannot say (no defconfig yet)
     linux: bool
     size_goal: bool  # issue 3: hello stripped <= 16 KiB on this path
@@ -117,6 +117,7 @@ def targets():
         Target("q35-pvh", "q35 / PVH", "kvm", "pvh", "q35", True, True, True),
         Target("pc-multiboot", "pc / Multiboot", "multiboot", "multiboot", "pc", False, True),
         Target("pc-bios", "pc / BIOS", "bios", "mbr", "pc", False, False),
+        Target("q35-uefi", "q35 / UEFI", "uefi", "efi", "q35", False, False),
     ]
 
 
@@ -191,7 +192,7 @@ def build_floor():
     make("-s", "-C", "bench/floor", f"OUT={OUT / 'floor'}")
     f = OUT / "floor"
     return {"pvh": f / "pvh.elf", "multiboot": f / "multiboot.elf", "mbr": f / "mbr.img",
-            "mbr.bin": f / "mbr.bin"}
+            "mbr.bin": f / "mbr.bin", "efi": f / "efi_floor.img", "efi.bin": f / "efi_floor.efi"}
 
 
 def qemu_run_command(build_dir, smp=None):
@@ -280,7 +281,10 @@ def prepare_target(t, floors):
             make(f"O={stats}", jobs, "all")
             t.cmds["toro"] = qemu_run_command(plain)
             t.cmds["stats"] = qemu_run_command(stats)
-            if (plain / "toro.img").is_file() and t.floor == "mbr":
+            if t.floor == "efi":
+                t.sizes["toro"] = (plain / "toro.efi").stat().st_size
+                t.notes.append(f"{t.label}: image size is toro.efi (stub + toro.bin)")
+            elif (plain / "toro.img").is_file() and t.floor == "mbr":
                 t.sizes["toro"], how = bios_used_bytes(plain)
                 t.notes.append(f"{t.label}: image size is {how} (toro.img is padded)")
             else:
@@ -296,7 +300,10 @@ def prepare_target(t, floors):
         base = base + DEBUG_EXIT
     t.machine = option(base, "-M") or t.machine
     floor = floors[t.floor]
-    if t.floor == "mbr":
+    if t.floor == "efi":
+        t.cmds["floor"] = base + efi_floor_args(t, floor)
+        t.sizes["floor"] = floors["efi.bin"].stat().st_size
+    elif t.floor == "mbr":
         drive = "format=raw,if=ide,snapshot=on"
         if "toro" in t.cmds:
             _, boot = split_boot_args(t.cmds["toro"])
@@ -309,6 +316,16 @@ def prepare_target(t, floors):
         t.cmds["floor"] = base + ["-kernel", str(floor)]
         t.sizes["floor"] = floor.stat().st_size
     t.base = base
+
+
+def efi_floor_args(t, esp):
+    """OVMF's pflash drives as our build uses them, then the floor's ESP."""
+    _, boot = split_boot_args(t.cmds.get("toro", []))
+    pflash = [a for o, v in boot if o == "-drive" and "if=pflash" in v for a in (o, v)]
+    if not pflash:
+        code = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+        pflash = ["-drive", f"if=pflash,format=raw,readonly=on,file={code}"]
+    return pflash + ["-drive", f"format=raw,file={esp},snapshot=on"]
 
 
 def add_linux(t, guest, tsc_khz):

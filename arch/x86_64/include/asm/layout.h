@@ -22,5 +22,6 @@
 #define BOOT_PATH_PVH 1
 #define BOOT_PATH_MULTIBOOT 2
 #define BOOT_PATH_BIOS 3
+#define BOOT_PATH_UEFI 4
 
 #endif
