@@ -67,3 +67,50 @@ const char *cmdline_find(char *const *words, int n, const char *name)
 	}
 	return found;
 }
+
+int cmdline_hoist(char **words, int n, const char *prefix)
+{
+	size_t len = strlen(prefix);
+	int split = 0, moved = 0;
+
+	while (split < n && strcmp(words[split], "--") != 0) {
+		split++;
+	}
+	for (int i = split + 1; i < n; i++) {
+		char *w = words[i];
+
+		if (strncmp(w, prefix, len) != 0) {
+			continue;
+		}
+		/* Rotate [split, i] right by one: w lands before the `--`. */
+		for (int j = i; j > split; j--) {
+			words[j] = words[j - 1];
+		}
+		words[split++] = w;
+		moved++;
+	}
+	return moved;
+}
+
+static char *const *kernel_words;
+static int kernel_word_count;
+
+void cmdline_set_kernel_words(char *const *words, int n)
+{
+	kernel_words = words;
+	kernel_word_count = n;
+}
+
+int cmdline_each(const char *name, void (*fn)(const char *value, void *arg), void *arg)
+{
+	size_t len = strlen(name);
+	int matched = 0;
+
+	for (int i = 0; i < kernel_word_count; i++) {
+		if (strncmp(kernel_words[i], name, len) == 0 && kernel_words[i][len] == '=') {
+			fn(kernel_words[i] + len + 1, arg);
+			matched++;
+		}
+	}
+	return matched;
+}

@@ -63,7 +63,9 @@ void kmain(struct boot_info *bi)
 		pr_warn("command line has more than %d words; ignoring it\n", CMDLINE_WORDS_MAX);
 		n = 0;
 	}
+	cmdline_hoist(words, n, "virtio_mmio.device="); /* QEMU microvm appends these */
 	split = find_app_args(n);
+	cmdline_set_kernel_words(words, split); /* for drivers' cmdline_each() */
 	level = cmdline_find(words, split, "loglevel");
 	if (level) {
 		printk_set_level(atoi(level));

@@ -52,6 +52,14 @@ SECTIONS
 		__initcall4_start = .; KEEP(*(.initcall.4))
 		__initcall5_start = .; KEEP(*(.initcall.5))
 		__initcall_end = .;
+		/* kernel/pci.h: the DRIVER_PCI() entries, in link order. */
+		. = ALIGN(8);
+		__driver_pci_start = .; KEEP(*(.driver.pci))
+		__driver_pci_end = .;
+		/* kernel/virtio.h: the DRIVER_VIRTIO() entries, in link order. */
+		. = ALIGN(8);
+		__driver_virtio_start = .; KEEP(*(.driver.virtio))
+		__driver_virtio_end = .;
 	} :image
 
 	.data : {

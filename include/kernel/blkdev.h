@@ -38,4 +38,35 @@ struct blkdev {
 	uint64_t first_sector;	    /* a partition's offset on its parent */
 };
 
+/*
+ * The registry (drivers/block/blkdev.c). Drivers register at boot
+ * (initcalls, CPU 0); afterwards it only changes by more registrations.
+ */
+#define BLKDEV_MAX 16
+
+/* Add @dev (name, sizes and ops filled in). Returns 0, -EEXIST, -ENOSPC or -EINVAL. */
+int blkdev_register(struct blkdev *dev);
+
+/* The device named @name, or NULL. */
+struct blkdev *blkdev_find(const char *name);
+
+/* Iteration: the @index-th registered device, or NULL past the last. */
+struct blkdev *blkdev_get(unsigned int index);
+
+/*
+ * The first unused name @prefix + letter ("vd" -> "vda", "vdb" ...) into
+ * @name (BLKDEV_NAME_MAX bytes). Returns 0 or -ENOSPC.
+ */
+int blkdev_next_name(const char *prefix, char *name);
+
+/*
+ * Checked I/O through dev->ops: the range must lie inside the device
+ * (partitions add first_sector and go to their parent), writes to a
+ * read-only device fail. Returns 0, -EINVAL, -EROFS or the driver's -Exxx.
+ */
+int blkdev_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf);
+int blkdev_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf);
+/* 0 when the device has no cache, else ops->flush(). */
+int blkdev_flush(struct blkdev *dev);
+
 #endif

@@ -24,4 +24,24 @@ int cmdline_split(char *buf, char **words, int max);
  */
 const char *cmdline_find(char *const *words, int n, const char *name);
 
+/*
+ * Move the words that start with @prefix and stand after the first `--` to
+ * just before it, keeping the order of the others: QEMU's microvm appends
+ * its virtio_mmio.device= words at the very end of whatever line it was
+ * given, so after the application's `--`. Returns how many moved.
+ */
+int cmdline_hoist(char **words, int n, const char *prefix);
+
+/*
+ * kmain(): remember the kernel's words (those before `--`) for
+ * cmdline_each(); @words must stay valid for the kernel's lifetime.
+ */
+void cmdline_set_kernel_words(char *const *words, int n);
+
+/*
+ * Call @fn(value, @arg) for every kernel word `name=value` (in order: a
+ * name may repeat, as virtio_mmio.device= does). Returns how many matched.
+ */
+int cmdline_each(const char *name, void (*fn)(const char *value, void *arg), void *arg);
+
 #endif

@@ -207,6 +207,22 @@ static const struct acpi_header *fadt_dsdt(const struct acpi_fadt *fadt)
 	return dsdt ? dsdt : table_check(fadt->dsdt, "DSDT");
 }
 
+const uint8_t *acpi_dsdt_aml(size_t *len)
+{
+	const struct acpi_rsdp *rsdp = rsdp_find();
+	const struct acpi_fadt *fadt;
+	const struct acpi_header *dsdt;
+
+	/* The DSDT is not in the XSDT: the FADT points at it (ACPI 6.5 §5.2.9). */
+	fadt = rsdp ? (const struct acpi_fadt *)acpi_find_table(rsdp, "FACP") : NULL;
+	dsdt = fadt ? fadt_dsdt(fadt) : NULL;
+	if (!dsdt || dsdt->length < sizeof(*dsdt)) {
+		return NULL;
+	}
+	*len = dsdt->length - sizeof(*dsdt);
+	return (const uint8_t *)(dsdt + 1);
+}
+
 int acpi_poweroff(void)
 {
 	const struct acpi_rsdp *rsdp = rsdp_find();

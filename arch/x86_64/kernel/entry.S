@@ -13,6 +13,7 @@
  * (8, 10-14, 17, 21); AMD APM vol. 2 §8.2 adds 29 and 30.
  */
 #include <asm/desc_reg.h>
+#include <asm/irq_vectors.h>
 
 #define HAS_ERROR_CODE(v) ((v) == X86_TRAP_DF || ((v) >= X86_TRAP_TS && (v) <= X86_TRAP_PF) || \
 	(v) == X86_TRAP_AC || (v) == X86_TRAP_CP || (v) == X86_TRAP_VC || (v) == X86_TRAP_SX)
@@ -121,6 +122,51 @@ irq_lapic_ack:
 	movq lapic_eoi_register(%rip), %rax
 	movl $0, (%rax)
 	popq %rax
+	iretq
+
+/*
+ * Device interrupts (asm/irq_vectors.h): one IRQ_STUB_SIZE stub per pool
+ * vector pushes a dummy error code and its vector, as the exception stubs
+ * do; irq_common saves only the registers the C ABI lets irq_dispatch()
+ * clobber (9 words: with the CPU's 5 and the 2 pushed, %rsp is 16-byte
+ * aligned at the call) and passes the vector. irq_dispatch() sends the EOI.
+ */
+	.globl irq_stubs
+	.balign 16
+irq_stubs:
+	.set .Lvector, IRQ_DEVICE_FIRST
+	.rept IRQ_DEVICE_COUNT
+	.org irq_stubs + (.Lvector - IRQ_DEVICE_FIRST) * IRQ_STUB_SIZE, 0xcc
+	pushq $0
+	pushq $.Lvector
+	jmp irq_common
+	.set .Lvector, .Lvector + 1
+	.endr
+	.org irq_stubs + IRQ_DEVICE_COUNT * IRQ_STUB_SIZE, 0xcc
+
+irq_common:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	cld
+	movq 9 * 8(%rsp), %rdi		/* the vector the stub pushed */
+	call irq_dispatch
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	addq $16, %rsp			/* the vector and the dummy error code */
 	iretq
 
 /* A spurious interrupt is not acknowledged (SDM vol. 3A §10.9). */

@@ -3,9 +3,9 @@
  * ioapic.c - the IOAPICs and the ISA interrupt overrides, as the firmware
  * tables describe them (filled by madt.c or mptable.c through cpus.h).
  *
- * No device interrupt is routed yet: at boot every redirection entry is
- * masked (ioapic_mask_all()), so nothing arrives that no handler expects.
- * Drivers will route their GSI through irq_isa_to_gsi()/ioapic_for_gsi().
+ * At boot every redirection entry is masked (ioapic_mask_all()), so nothing
+ * arrives that no handler expects; a driver routes its GSI with
+ * ioapic_route() (drivers/bus/pci_irq.c for PCI INTx).
  */
 #define pr_fmt(fmt) "ioapic: " fmt
 #include <stdbool.h>
@@ -134,4 +134,27 @@ void ioapic_mask_all(void)
 		pr_debug("%u at 0x%lx, GSI %u-%u, all masked\n", io->id, (unsigned long)io->base,
 			 io->gsi_base, io->gsi_base + io->pins - 1);
 	}
+}
+
+int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t apic_id, uint16_t flags)
+{
+	const struct ioapic *io = ioapic_for_gsi(gsi);
+	uint32_t low = vector & IOAPIC_REDIR_VECTOR_MASK;
+	unsigned int pin;
+
+	if (!io) {
+		return -ENODEV;
+	}
+	pin = gsi - io->gsi_base;
+	if ((flags & IRQ_POLARITY_MASK) == IRQ_POLARITY_LOW) {
+		low |= IOAPIC_REDIR_ACTIVE_LOW;
+	}
+	if ((flags & IRQ_TRIGGER_MASK) == IRQ_TRIGGER_LEVEL) {
+		low |= IOAPIC_REDIR_LEVEL;
+	}
+	/* Destination first, then the low half, which unmasks the entry. */
+	ioapic_write(io->base, IOAPIC_REG_REDIR_HIGH(pin), apic_id << IOAPIC_REDIR_DEST_SHIFT);
+	ioapic_write(io->base, IOAPIC_REG_REDIR_LOW(pin), low);
+	pr_debug("GSI %u -> vector 0x%x, apic id %u, flags 0x%x\n", gsi, vector, apic_id, flags);
+	return 0;
 }

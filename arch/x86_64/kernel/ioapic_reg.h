@@ -24,5 +24,11 @@
 
 /* Redirection entry, low dword (§3.2.4): bit 16 masks the input. */
 #define IOAPIC_REDIR_MASKED (1u << 16)
+/* Bits 7:0 the vector; delivery mode fixed (0) and physical destination (0). */
+#define IOAPIC_REDIR_VECTOR_MASK 0xffu
+#define IOAPIC_REDIR_ACTIVE_LOW (1u << 13)
+#define IOAPIC_REDIR_LEVEL (1u << 15)
+/* High dword: bits 31:24 (entry bits 63:56) the destination APIC id. */
+#define IOAPIC_REDIR_DEST_SHIFT 24
 
 #endif

@@ -7,7 +7,9 @@
  *  - all of the first 4 GiB: RAM, firmware and the MMIO holes (APIC, IOAPIC,
  *    virtio-mmio, PCI BARs) - except page 0, so that a NULL dereference
  *    faults instead of reading the real-mode interrupt table;
- *  - the RAM regions of the boot memory map above 4 GiB.
+ *  - the RAM regions of the boot memory map above 4 GiB;
+ *  - MMIO above 4 GiB that a driver asks for (paging_map_mmio(): 64-bit PCI
+ *    BARs), uncached.
  * The first 2 MiB use 4 KiB pages (a page table whose entry 0 is empty); the
  * rest uses 1 GiB pages when the CPU has them (CPUID 80000001h EDX[26],
  * SDM vol. 3A §4.1.4), else 2 MiB pages. Memory types come from the MTRRs,
@@ -45,6 +47,7 @@ typedef uint64_t pte_t;
 #define SIZE_1G (1ULL << PDPT_SHIFT)
 #define PTE_ADDR_MASK 0x000ffffffffff000ULL /* bits 51:12 */
 #define PTE_TABLE (PTE_PRESENT | PTE_WRITE)
+#define PTE_PCD (1ULL << 4) /* page-level cache disable (SDM vol. 3A §4.9.2) */
 
 /* The first 4 GiB hold RAM below the PCI hole and every platform MMIO area. */
 #define LOW_MAP_GIB 4
@@ -110,11 +113,11 @@ static __cold pte_t *pd_for(uint64_t addr)
 }
 
 /*
- * Identity-map [start, end), both 2 MiB aligned; entries already set stay.
- * Returns where it stopped: @end, or the first address left unmapped when
- * the pool ran out.
+ * Identity-map [start, end), both 2 MiB aligned, with @flags added to each
+ * entry; entries already set stay. Returns where it stopped: @end, or the
+ * first address left unmapped when the pool ran out.
  */
-static __cold uint64_t map_range(uint64_t start, uint64_t end)
+static __cold uint64_t map_range(uint64_t start, uint64_t end, pte_t flags)
 {
 	uint64_t addr = start;
 
@@ -122,7 +125,7 @@ static __cold uint64_t map_range(uint64_t start, uint64_t end)
 		pte_t *e = &pdpt[(addr >> PDPT_SHIFT) % PT_ENTRIES];
 
 		if (pages_1g && !*e && addr % SIZE_1G == 0 && end - addr >= SIZE_1G) {
-			*e = addr | PTE_PRESENT | PTE_WRITE | PTE_LARGE;
+			*e = addr | PTE_PRESENT | PTE_WRITE | PTE_LARGE | flags;
 			addr += SIZE_1G;
 			continue;
 		}
@@ -136,7 +139,7 @@ static __cold uint64_t map_range(uint64_t start, uint64_t end)
 		}
 		pte_t *pde = &pd[(addr >> PD_SHIFT) % PT_ENTRIES];
 		if (!*pde) {
-			*pde = addr | PTE_PRESENT | PTE_WRITE | PTE_LARGE;
+			*pde = addr | PTE_PRESENT | PTE_WRITE | PTE_LARGE | flags;
 		}
 		addr += SIZE_2M;
 	}
@@ -185,7 +188,7 @@ static __cold void map_high_memory(struct boot_info *bi)
 			continue;
 		}
 		mapped = map_range(ALIGN_DOWN(MAX(base, LOW_MAP_END), align),
-				   MIN(ALIGN_UP(end, align), MAP_LIMIT));
+				   MIN(ALIGN_UP(end, align), MAP_LIMIT), 0);
 		if (mapped >= end) {
 			continue;
 		}
@@ -204,12 +207,31 @@ void paging_init(struct boot_info *bi)
 	pages_1g = cpu_has_1g_pages();
 	pdpt = table_alloc();
 	pml4[0] = (uintptr_t)pdpt | PTE_TABLE;
-	if (map_first_2m() || map_range(SIZE_2M, LOW_MAP_END) != LOW_MAP_END) {
+	if (map_first_2m() || map_range(SIZE_2M, LOW_MAP_END, 0) != LOW_MAP_END) {
 		pr_err("cannot map the first 4 GiB; keeping the boot page tables\n");
 		return;
 	}
 	map_high_memory(bi);
 	write_cr3((uintptr_t)pml4);
+}
+
+int paging_map_mmio(uint64_t phys, uint64_t size)
+{
+	uint64_t start = ALIGN_DOWN(phys, SIZE_2M);
+	uint64_t end = ALIGN_UP(phys + size, SIZE_2M);
+
+	if (!size || phys + size < phys || end > MAP_LIMIT || !pdpt) {
+		return -EINVAL;
+	}
+	if (end <= LOW_MAP_END) {
+		return 0; /* the boot map has it */
+	}
+	if (map_range(MAX(start, LOW_MAP_END), end, PTE_PCD) != end) {
+		return -ENOMEM;
+	}
+	/* Only not-present entries changed: no stale translation, but drop paging caches. */
+	write_cr3(read_cr3());
+	return 0;
 }
 
 uint16_t bda_read16(uintptr_t addr)

@@ -51,8 +51,55 @@ static void test_find(void)
 	CHECK(cmdline_find(w, n, "root") == NULL);
 }
 
+/* QEMU microvm's words appended after the app's `--` go back to the kernel's side. */
+static void test_hoist(void)
+{
+	char buf[] = "loglevel=7 -- one v=1 two v=2";
+	char none[] = "v=1 two";
+	char *w[8];
+	int n = cmdline_split(buf, w, 8);
+
+	CHECK_EQ(cmdline_hoist(w, n, "v="), 2);
+	CHECK_STREQ(w[0], "loglevel=7");
+	CHECK_STREQ(w[1], "v=1");
+	CHECK_STREQ(w[2], "v=2");
+	CHECK_STREQ(w[3], "--");
+	CHECK_STREQ(w[4], "one");
+	CHECK_STREQ(w[5], "two");
+	n = cmdline_split(none, w, 8);
+	CHECK_EQ(cmdline_hoist(w, n, "v="), 0);
+	CHECK_STREQ(w[0], "v=1");
+}
+
+static int each_count;
+static char each_seen[64];
+
+static void each_fn(const char *value, void *arg)
+{
+	CHECK(arg == &each_count);
+	each_count++;
+	strcat(each_seen, value);
+	strcat(each_seen, ";");
+}
+
+static void test_each(void)
+{
+	char buf[] = "dev=a devx=b dev=c dev";
+	char *w[8];
+	int n = cmdline_split(buf, w, 8);
+
+	cmdline_set_kernel_words(w, n);
+	CHECK_EQ(cmdline_each("dev", each_fn, &each_count), 2);
+	CHECK_EQ(each_count, 2);
+	CHECK_STREQ(each_seen, "a;c;");
+	CHECK_EQ(cmdline_each("root", each_fn, &each_count), 0);
+	cmdline_set_kernel_words(w, 0);
+}
+
 int main(void)
 {
+	test_hoist();
+	test_each();
 	test_split_blanks_and_quotes();
 	test_split_empty_and_too_many();
 	test_split_unterminated_quote();

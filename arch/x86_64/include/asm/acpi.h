@@ -3,6 +3,7 @@
 #ifndef ASM_ACPI_H
 #define ASM_ACPI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Remember the RSDP address the boot loader gave (0: search the BIOS area). */
@@ -15,6 +16,12 @@ struct acpi_header;
  * XSDT or RSDT with its checksum verified, or NULL. Layouts: acpi_reg.h.
  */
 const struct acpi_header *acpi_table(const char *sig);
+
+/*
+ * The DSDT's AML (the definition block after its header, @len bytes), found
+ * through the FADT, or NULL when there is none.
+ */
+const uint8_t *acpi_dsdt_aml(size_t *len);
 
 /* Enter S5 through the FADT; returns only on failure (-ENODEV, -EIO). */
 int acpi_poweroff(void);

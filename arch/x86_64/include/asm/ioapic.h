@@ -60,4 +60,12 @@ uint32_t irq_isa_to_gsi(unsigned int irq, uint16_t *flags);
 /* The IOAPIC that handles @gsi, or NULL. */
 const struct ioapic *ioapic_for_gsi(uint32_t gsi);
 
+/*
+ * Deliver @gsi as @vector to the local APIC @apic_id (fixed, physical),
+ * with @flags (IRQ_POLARITY_* | IRQ_TRIGGER_*; CONFORMS is taken as
+ * edge/active high), and unmask it. Returns 0, or -ENODEV when no IOAPIC
+ * has @gsi.
+ */
+int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t apic_id, uint16_t flags);
+
 #endif

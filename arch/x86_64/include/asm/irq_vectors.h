@@ -20,6 +20,26 @@
 #define PIC_MASTER_VECTOR 0x20 /* IRQ 0-7 */
 #define PIC_SLAVE_VECTOR 0x28  /* IRQ 8-15 */
 
+/*
+ * Device interrupts (MSI, MSI-X, INTx through the IOAPIC): a pool handed out
+ * by irq_vector_alloc() (idt.c). Each vector has a stub of IRQ_STUB_SIZE
+ * bytes in entry.S that joins irq_dispatch().
+ */
+#define IRQ_DEVICE_FIRST 0x30
+#define IRQ_DEVICE_LAST 0xef
+#define IRQ_DEVICE_COUNT (IRQ_DEVICE_LAST - IRQ_DEVICE_FIRST + 1)
+#define IRQ_STUB_SIZE 16
+
+#ifndef __ASSEMBLER__
+/*
+ * A free device vector whose interrupt calls @handler(@arg) with interrupts
+ * off, followed by the local APIC EOI. Returns the vector, or -ENOSPC.
+ */
+int irq_vector_alloc(void (*handler)(void *arg), void *arg);
+/* Give @vector back; its interrupt source must already be quiet. */
+void irq_vector_free(int vector);
+#endif
+
 /* The local APIC timer (arch_timer_arm()): ends HLT, nothing else. */
 #define LAPIC_TIMER_VECTOR 0xf0
 

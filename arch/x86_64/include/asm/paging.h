@@ -28,6 +28,15 @@
  */
 void paging_init(struct boot_info *bi) __cold;
 
+/*
+ * Identity-map the MMIO range [@phys, @phys + @size) uncached, in 2 MiB or
+ * 1 GiB pages, if it is not mapped yet (below 4 GiB it always is). For
+ * drivers' 64-bit BARs; call from CPU 0 at init (not thread safe; all CPUs
+ * share the tables). Returns 0, -EINVAL, or -ENOMEM when the page-table
+ * pool is exhausted.
+ */
+int paging_map_mmio(uint64_t phys, uint64_t size);
+
 /* The 16-bit value at physical @addr of the BIOS Data Area; 0 outside it. */
 uint16_t bda_read16(uintptr_t addr) __cold;
 
