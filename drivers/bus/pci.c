@@ -32,36 +32,6 @@ struct pci_dev *pci_dev_get(unsigned int i)
 	return i < dev_count ? &devs[i] : NULL;
 }
 
-uint32_t pci_dev_read32(const struct pci_dev *d, uint16_t off)
-{
-	return pci_read32(d->segment, d->bus, d->dev, d->fn, off);
-}
-
-uint16_t pci_dev_read16(const struct pci_dev *d, uint16_t off)
-{
-	return pci_read16(d->segment, d->bus, d->dev, d->fn, off);
-}
-
-uint8_t pci_dev_read8(const struct pci_dev *d, uint16_t off)
-{
-	return pci_read8(d->segment, d->bus, d->dev, d->fn, off);
-}
-
-void pci_dev_write32(const struct pci_dev *d, uint16_t off, uint32_t v)
-{
-	pci_write32(d->segment, d->bus, d->dev, d->fn, off, v);
-}
-
-void pci_dev_write16(const struct pci_dev *d, uint16_t off, uint16_t v)
-{
-	pci_write16(d->segment, d->bus, d->dev, d->fn, off, v);
-}
-
-void pci_dev_write8(const struct pci_dev *d, uint16_t off, uint8_t v)
-{
-	pci_write8(d->segment, d->bus, d->dev, d->fn, off, v);
-}
-
 static void command_set(struct pci_dev *d, uint16_t bits)
 {
 	pci_dev_write16(d, PCI_COMMAND, pci_dev_read16(d, PCI_COMMAND) | bits);
