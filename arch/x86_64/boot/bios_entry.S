@@ -20,20 +20,4 @@
 _start:
 	jmp start64
 
-	/*
-	 * Stage 2 builds its page tables here, inside the kernel image
-	 * (between the end of the loaded bytes and __kernel_end), so they stay
-	 * out of the memory map's free RAM for as long as they are in use.
-	 * Same layout and names as head32.S's on the other paths: PML4, PDPT,
-	 * then one page directory per identity-mapped GiB.
-	 */
-	.section .pgtable, "aw", @nobits
-	.balign 4096
-	.globl early_pml4, early_pgtable_end
-early_pml4:
-	.skip 4096
-early_pdpt:
-	.skip 4096
-early_pd:
-	.skip 4096 * EARLY_MAP_GIB
-early_pgtable_end:
+	/* Stage 2 builds its page tables in early_pgtable.S's tables. */

@@ -106,13 +106,3 @@ no_long_mode:
 	.section .rodata
 msg_no_lm:
 	.asciz "toro: this CPU has no 64-bit long mode; cannot boot\r\n"
-
-	.section .pgtable, "aw", @nobits
-	.balign 4096
-	.globl early_pml4
-early_pml4:
-	.skip 4096
-early_pdpt:
-	.skip 4096
-early_pd:
-	.skip 4096 * EARLY_MAP_GIB

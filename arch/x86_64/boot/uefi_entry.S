@@ -35,20 +35,10 @@ uefi_entry:
 
 	/*
 	 * Not cleared by start64 (unlike .bss) and inside the kernel's range:
-	 * page tables, the hand-off block and its stack stay ours until
-	 * arch_boot_parse() has copied what it needs and paging_init() has
-	 * replaced the tables.
+	 * the hand-off block and its stack stay ours until arch_boot_parse()
+	 * has copied what it needs. The page tables are early_pgtable.S's.
 	 */
 	.section .pgtable, "aw", @nobits
-	.balign 4096
-	.globl early_pml4, early_pgtable_end
-early_pml4:
-	.skip 4096
-early_pdpt:
-	.skip 4096
-early_pd:
-	.skip 4096 * EARLY_MAP_GIB
-early_pgtable_end:
 	.balign 16
 uefi_handoff_block:
 	.skip UEFI_HANDOFF_SIZE
