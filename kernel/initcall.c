@@ -9,11 +9,13 @@
 #include <kernel/printk.h>
 
 extern const initcall_fn __initcall0_start[], __initcall1_start[], __initcall2_start[],
-	__initcall3_start[], __initcall4_start[], __initcall5_start[], __initcall_end[];
+	__initcall3_start[], __initcall4_start[], __initcall5_start[], __initcall6_start[], __initcall7_start[],
+	__initcall8_start[], __initcall_end[];
 
 static const initcall_fn *const level_start[] = {
 	__initcall0_start, __initcall1_start, __initcall2_start, __initcall3_start,
-	__initcall4_start, __initcall5_start, __initcall_end,
+	__initcall4_start, __initcall5_start, __initcall6_start, __initcall7_start,
+	__initcall8_start, __initcall_end,
 };
 
 void initcalls_run(int level)

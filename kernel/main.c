@@ -26,10 +26,19 @@ static char *words[CMDLINE_WORDS_MAX];
 static int app_argc;
 static char **app_argv;
 
-/* main() runs in a thread; when it returns, the machine stops. */
+/*
+ * main() runs in a thread, after the init levels that may block (disks,
+ * mounts); when it returns, the exit level syncs and the machine stops.
+ */
 static void *main_thread(void *unused)
 {
-	machine_exit(app_run(app_argc, app_argv));
+	int code;
+
+	initcalls_run(INITCALL_THREAD);
+	initcalls_run(INITCALL_MOUNT);
+	code = app_run(app_argc, app_argv);
+	initcalls_run(INITCALL_EXIT);
+	machine_exit(code);
 }
 
 /* The words after `--` are the application's; returns their index. */

@@ -14,6 +14,7 @@
  *   XMSG_JOIN    a thread of the source waits for a thread of the destination
  *   XMSG_DETACH  the same, but only to mark the target detached
  *   XMSG_FREE    a heap block going home (heap_receive())
+ *   XMSG_CALL    a function to run for a blocked thread of the source (xcall.c)
  * A CPU takes its messages at its scheduling points: thread_yield(), every
  * switch, and each turn of the idle loop.
  *
@@ -38,6 +39,7 @@
 #include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/time.h>
+#include <kernel/xcall.h>
 #include <kernel/xmsg_kinds.h>
 #include <asm/cpu.h>
 
@@ -201,6 +203,9 @@ static void dispatch(struct cpu *c, struct xmsg *m)
 	case XMSG_JOIN:
 	case XMSG_DETACH:
 		handle_request(c, t, m->kind == XMSG_DETACH);
+		break;
+	case XMSG_CALL:
+		xcall_receive(m);
 		break;
 	case XMSG_FREE:
 		m->next = NULL;

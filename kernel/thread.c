@@ -12,6 +12,7 @@
  * (XMSG_WAKE, the same node) once the thread is dead - at once if it already
  * is. The joiner's node is in flight only while the joiner is blocked.
  */
+#include <toro/errno.h>
 #include <toro/mem.h>
 #include <toro/stdlib.h>
 #include <toro/string.h>
@@ -131,4 +132,9 @@ int thread_detach(thread_t t)
 		t->detached = true;
 	}
 	return 0;
+}
+
+int *__errno_location(void)
+{
+	return &this_cpu()->current->err_no;
 }

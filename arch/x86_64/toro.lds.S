@@ -51,6 +51,9 @@ SECTIONS
 		__initcall3_start = .; KEEP(*(.initcall.3))
 		__initcall4_start = .; KEEP(*(.initcall.4))
 		__initcall5_start = .; KEEP(*(.initcall.5))
+		__initcall6_start = .; KEEP(*(.initcall.6))
+		__initcall7_start = .; KEEP(*(.initcall.7))
+		__initcall8_start = .; KEEP(*(.initcall.8))
 		__initcall_end = .;
 		/* kernel/pci.h: the DRIVER_PCI() entries, in link order. */
 		. = ALIGN(8);

@@ -5,10 +5,16 @@
 
 #define EPERM 1
 #define ENOENT 2
+#define EINTR 4
 #define EIO 5
+#define ENXIO 6
 #define E2BIG 7
+#define EBADF 9
+#define EAGAIN 11
 #define ENOMEM 12
+#define EACCES 13
 #define EFAULT 14
+#define ENOTBLK 15
 #define EBUSY 16
 #define EEXIST 17
 #define EXDEV 18
@@ -16,8 +22,12 @@
 #define ENOTDIR 20
 #define EISDIR 21
 #define EINVAL 22
+#define ENFILE 23
+#define EMFILE 24
+#define ENOTTY 25
 #define EFBIG 27
 #define ENOSPC 28
+#define ESPIPE 29
 #define EROFS 30
 #define EMLINK 31
 #define ERANGE 34
@@ -27,5 +37,6 @@
 #define ELOOP 40
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
+#define EUCLEAN 117 /* "Structure needs cleaning": a corrupt file system */
 
 #endif

@@ -6,7 +6,10 @@
  *   static int uart_init(void) { ... }
  *   initcall(uart_init, INITCALL_CONSOLE);
  *
- * kmain() runs each level in order; within a level, link order.
+ * kmain() runs levels CONSOLE..LATE in order on the boot stack (no thread
+ * yet, so nothing may block); CPU 0's first thread runs THREAD and MOUNT
+ * before main() (disk I/O allowed: partition tables, the root mount) and
+ * EXIT after main() returns (sync and unmount). Within a level, link order.
  */
 #ifndef KERNEL_INITCALL_H
 #define KERNEL_INITCALL_H
@@ -19,6 +22,9 @@ typedef int (*initcall_fn)(void);
 #define INITCALL_DEVICE 3	/* drivers */
 #define INITCALL_FS 4		/* mounts */
 #define INITCALL_LATE 5		/* anything that needs all of the above */
+#define INITCALL_THREAD 6	/* in a thread of CPU 0, before main(): partition scans */
+#define INITCALL_MOUNT 7	/* in that thread: the root file system */
+#define INITCALL_EXIT 8		/* after main() returns: sync, unmount, flush */
 
 #define __initcall_str(x) #x
 #define __initcall_sec(level) ".initcall." __initcall_str(level)

@@ -38,6 +38,7 @@ struct thread {
 	void *result;
 	struct thread *joiner;	  /* the thread waiting in thread_join() */
 	struct thread *target;	  /* a request in flight: the thread it is about */
+	int err_no;		  /* errno (<toro/errno.h>) */
 	bool detached;
 	bool join_claimed;	  /* thread_join() or thread_detach() was called */
 	uint32_t magic;		  /* THREAD_MAGIC while the handle is valid */

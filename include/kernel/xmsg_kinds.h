@@ -15,6 +15,7 @@ enum xmsg_kind {
 	XMSG_WAKE = 3,	 /* a blocked thread of the destination becomes ready */
 	XMSG_JOIN = 4,	 /* a thread of the source waits for one of the destination */
 	XMSG_DETACH = 5, /* a thread of the source detaches one of the destination */
+	XMSG_CALL = 6,	 /* run a function for a blocked thread of the source: xcall_receive() */
 };
 
 #endif /* KERNEL_XMSG_KINDS_H */
