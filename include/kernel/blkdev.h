@@ -24,6 +24,12 @@ struct blkdev_ops {
 	int (*write)(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf);
 	/* Make completed writes durable; 0 or -EIO. NULL when there is no cache. */
 	int (*flush)(struct blkdev *dev);
+	/*
+	 * blk_dedicate(): deliver the device's interrupt to CPU @cpu from now on
+	 * (called on the old owner CPU, with no request in flight). 0 or -Exxx;
+	 * NULL when the driver polls and has nothing to move.
+	 */
+	int (*set_owner)(struct blkdev *dev, unsigned int cpu);
 };
 
 struct blkdev {
