@@ -2,8 +2,8 @@
 """The exchange-slot path has no lock and no atomic read-modify-write.
 
 Disassembles, from a built image, every function a cross-CPU message goes
-through (creating, waking, joining threads, remote frees, taking and
-publishing batches, the idle loop) and fails on any LOCK-prefixed
+through (creating, waking, joining threads, remote frees, cross-CPU calls,
+taking and publishing batches, the idle loop) and fails on any LOCK-prefixed
 instruction, CMPXCHG, XADD, or XCHG with a memory operand (which is locked
 implicitly). XCHG between registers (a NOP form used as padding) is fine.
 """
@@ -18,6 +18,7 @@ PATH_FUNCTIONS = [
     "handle_request", "thread_create", "thread_wake", "thread_yield", "thread_join",
     "thread_detach", "thread_block", "schedule", "switch_to", "sched_idle_loop", "idle_wait",
     "heap_free", "heap_receive", "heap_queue_remote", "mm_send_remote", "malloc", "free",
+    "xcall", "xcall_receive", "worker_main",
 ]
 LOCKED = re.compile(r"\block\b|\bcmpxchg|\bxadd|\bxchg\w*\s+[^,]*\(|\bxchg\w*\s+\S+,\s*\S*\(")
 
