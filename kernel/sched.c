@@ -67,6 +67,21 @@ unsigned int cpu_id(void)
 	return this_cpu()->id;
 }
 
+int cpu_sched_info(unsigned int cpu, struct cpu_sched_info *info)
+{
+	const struct cpu *c;
+
+	if (cpu >= ncpus) {
+		return -EINVAL;
+	}
+	c = &cpu_data[cpu];
+	/* Each CPU writes only its own counters: another's are read as they are. */
+	info->online = __atomic_load_n(&c->online, __ATOMIC_ACQUIRE);
+	info->switches = __atomic_load_n(&c->switches, __ATOMIC_RELAXED);
+	info->threads_run = __atomic_load_n(&c->threads_run, __ATOMIC_RELAXED);
+	return 0;
+}
+
 void sched_set_cpu_count(unsigned int n)
 {
 	ncpus = n;
@@ -324,8 +339,10 @@ void thread_sleep_ns(uint64_t ns)
 {
 	struct cpu *c = this_cpu();
 	struct thread *t = c->current;
+	/* First: the first ns_to_tsc() calibrates the TSC, which takes a while. */
+	uint64_t ticks = ns_to_tsc(ns);
 
-	t->wake_tsc = rdtsc() + ns_to_tsc(ns);
+	t->wake_tsc = rdtsc() + ticks;
 	t->state = THREAD_SLEEPING;
 	sleepers_insert(c, t);
 	schedule(c);

@@ -13,7 +13,7 @@ PACKAGES="
 	gcc binutils make nasm
 	python3 python3-kconfiglib python3-pytest python3-pytest-xdist
 	qemu-system-x86 qemu-utils ovmf
-	grub-pc-bin grub-common xorriso mtools dosfstools e2fsprogs
+	grub-pc-bin grub-common xorriso mtools dosfstools e2fsprogs fdisk
 	tmux gdb hyperfine python3-matplotlib
 	busybox-static cpio
 "

@@ -14,7 +14,11 @@
  * while the owner CPU idles) reaps and wakes it; with VIRTIO_BLK_POLL, or
  * when the transport cannot route the interrupt, the thread polls instead,
  * yielding the CPU between polls. Requests are made only from threads on
- * the owner CPU (CPU 0), never from initcalls.
+ * the owner CPU, never from initcalls: blkdev.c runs every request there
+ * (forwarding by xcall()) and moves a device only while none is in flight,
+ * after vblk_set_owner() has sent the interrupt to the new owner. So the
+ * waiting thread, the interrupt handler and the wait queue they share are
+ * always on one CPU, and the queue needs no lock.
  */
 #define pr_fmt(fmt) "vblk: " fmt
 #include <toro/mem.h>
@@ -65,6 +69,14 @@ static void vblk_interrupt(void *arg)
 {
 	struct vblk *v = arg;
 
+	/*
+	 * A notification raised before blk_dedicate() moved the line, delivered
+	 * late: the queue and its waiters belong to the owner CPU now. Its
+	 * thread reaps whatever this interrupt was for.
+	 */
+	if (cpu_id() != v->blk.owner_cpu) {
+		return;
+	}
 	reap(v);
 	waitq_wake_all(&v->waiters);
 }
@@ -163,10 +175,39 @@ static int vblk_flush(struct blkdev *dev)
 	return submit(v, &req, bufs, FLUSH_DESCRIPTORS, false);
 }
 
+/*
+ * blk_dedicate(), on the old owner with nothing in flight: route the interrupt
+ * to @cpu. The transport's vector on the old CPU stays allocated but unused.
+ */
+static int vblk_set_owner(struct blkdev *dev, unsigned int cpu)
+{
+	struct vblk *v = dev->priv;
+	int err;
+
+	if (!v->use_irq) {
+		return 0; /* polled: whoever runs the request polls */
+	}
+	/*
+	 * The IOAPIC (or MSI-X entry) is rewritten masked, and an end-of-interrupt
+	 * still owed under the old vector is given there (ioapic_route()), so a
+	 * line that is high now is delivered again to @cpu; an interrupt this CPU
+	 * accepted but has not taken yet is ignored by vblk_interrupt().
+	 */
+	err = v->vdev->ops->irq_setup(v->vdev, vblk_interrupt, v, cpu);
+	if (err) {
+		pr_err("%s: cannot route irq %u to cpu %u (%d)\n", dev->name, v->vdev->irq, cpu,
+		       err);
+		return err;
+	}
+	pr_info("%s: interrupts to cpu %u\n", dev->name, cpu);
+	return 0;
+}
+
 static const struct blkdev_ops vblk_ops = {
 	.read = vblk_read,
 	.write = vblk_write,
 	.flush = vblk_flush,
+	.set_owner = vblk_set_owner,
 };
 
 /* §5.2.4-5: capacity, logical block size, segment size limit. */
@@ -208,7 +249,7 @@ static int vblk_probe(struct virtio_device *vdev)
 		return -ENOMEM;
 	}
 	v->vdev = vdev;
-	v->blk.owner_cpu = 0; /* blk_dedicate() is not there yet */
+	v->blk.owner_cpu = 0; /* until blk_dedicate() */
 	err = virtio_negotiate(
 		vdev, VIRTIO_BIT(VIRTIO_BLK_F_RO) | VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) |
 			      VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) |

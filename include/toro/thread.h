@@ -54,4 +54,17 @@ thread_t thread_self(void);
 unsigned int cpu_id(void);
 unsigned int cpu_count(void);
 
+/* Scheduler figures of one CPU, for tools (the shell's `cpus`). */
+struct cpu_sched_info {
+	int online;	      /* 1 once the CPU schedules threads */
+	uint64_t switches;    /* context switches since boot */
+	uint64_t threads_run; /* threads started on it since boot */
+};
+
+/*
+ * A snapshot of CPU @cpu's figures (another CPU's may be a switch or two
+ * old). Returns 0, or -EINVAL (-22) when @cpu >= cpu_count().
+ */
+int cpu_sched_info(unsigned int cpu, struct cpu_sched_info *info);
+
 #endif

@@ -62,12 +62,39 @@ unit-srcs-lib/test_malloc := kernel/mm/heap.c kernel/mm/page_alloc.c
 unit-cflags-lib/test_malloc := $(unit-mm-cflags)
 
 # ext2 (fs/ext2): the whole library, with the image helpers (mke2fs, e2fsck, debugfs).
-unit-ext2-srcs := $(sort $(wildcard fs/ext2/*.c)) $(UNIT_DIR)/fs/ext2/ext2_image.c
+unit-ext2-srcs := $(sort $(filter-out fs/ext2/vfs_%,$(wildcard fs/ext2/*.c))) \
+	$(UNIT_DIR)/fs/ext2/ext2_image.c
 unit-srcs-fs/ext2/test_ext2 := $(unit-ext2-srcs)
 unit-srcs-fs/ext2/test_ext2_corrupt := $(unit-ext2-srcs)
 
 # The FAT16 library: every file of fs/fat/ (the test is named after fs/fat/fat.c).
-unit-srcs-fs/fat/test_fat := $(wildcard fs/fat/*.c)
+unit-srcs-fs/fat/test_fat := $(filter-out fs/fat/vfs_%,$(wildcard fs/fat/*.c))
+
+# The initrd library: the cpio walker with the tree (fs/initrd/initrd.c).
+unit-srcs-fs/initrd/test_initrd := fs/initrd/cpio.c
+
+# The block layer (drivers/block): bcache.c and partition.c over blkdev.c, with the kernel
+# services they use emulated in blk_host.c; a 64 KiB cache (16 blocks) to evict often.
+unit-blk-srcs := drivers/block/blkdev.c $(UNIT_DIR)/drivers/block/blk_host.c
+unit-blk-cflags := -include kernel/config.h -I$(UNIT_DIR)/include -DCONFIG_NR_CPUS=4 \
+	-DCONFIG_BCACHE_SIZE_KIB=64
+unit-srcs-drivers/block/test_bcache := $(unit-blk-srcs)
+unit-cflags-drivers/block/test_bcache := $(unit-blk-cflags)
+unit-srcs-drivers/block/test_partition := $(unit-blk-srcs)
+unit-cflags-drivers/block/test_partition := $(unit-blk-cflags)
+
+# The VFS (fs/vfs): path.c alone, then the whole VFS with its POSIX calls over the ext2 and
+# FAT16 libraries on image files; vfs_host.c stands in for xcall, kmutex, the block cache
+# and the block registry, and vfs_rename.h gives the POSIX names a vfs_host_ prefix.
+unit-vfs-cflags := -include kernel/config.h -I$(UNIT_DIR)/include -DCONFIG_NR_CPUS=4 \
+	-DCONFIG_MAX_OPEN_FILES=16 -include $(UNIT_DIR)/fs/vfs/vfs_rename.h
+unit-srcs-fs/vfs/test_path := $(UNIT_DIR)/fs/vfs/vfs_host.c fs/vfs/mount.c fs/vfs/file.c \
+	fs/vfs/namei.c fs/vfs/dir.c $(UNIT_DIR)/fs/ext2/ext2_image.c
+unit-cflags-fs/vfs/test_path := $(unit-vfs-cflags)
+unit-srcs-fs/vfs/test_vfs := $(filter-out fs/vfs/root.c,$(wildcard fs/vfs/*.c)) \
+	$(unit-ext2-srcs) $(filter-out fs/fat/vfs_%,$(wildcard fs/fat/*.c)) fs/ext2/vfs_ext2.c \
+	fs/fat/vfs_fat.c kernel/time_math.c $(UNIT_DIR)/fs/vfs/vfs_host.c
+unit-cflags-fs/vfs/test_vfs := $(unit-vfs-cflags)
 
 # --- flags --------------------------------------------------------------------------------
 

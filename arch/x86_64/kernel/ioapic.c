@@ -136,10 +136,31 @@ void ioapic_mask_all(void)
 	}
 }
 
+/*
+ * A level interrupt of @pin (entry @low) was sent and not yet ended: its CPU
+ * will end it with the old vector, which the re-routed entry no longer
+ * matches, and the pin would stay blocked. End it here: through the EOI
+ * register (IOAPIC version 0x20 on, as QEMU's and the ICH's), else by
+ * turning the entry edge-triggered for a moment, which clears Remote IRR
+ * (82093AA datasheet, Remote IRR is defined for level entries only).
+ */
+static void end_level_interrupt(const struct ioapic *io, unsigned int pin, uint32_t low)
+{
+	uint32_t version = ioapic_read(io->base, IOAPIC_REG_VERSION) & IOAPIC_VERSION_MASK;
+
+	if (version >= IOAPIC_VERSION_EOI_REG) {
+		mmio_write32(io->base + IOAPIC_EOI, low & IOAPIC_REDIR_VECTOR_MASK);
+	} else {
+		low |= IOAPIC_REDIR_MASKED;
+		ioapic_write(io->base, IOAPIC_REG_REDIR_LOW(pin), low & ~IOAPIC_REDIR_LEVEL);
+		ioapic_write(io->base, IOAPIC_REG_REDIR_LOW(pin), low);
+	}
+}
+
 int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t apic_id, uint16_t flags)
 {
 	const struct ioapic *io = ioapic_for_gsi(gsi);
-	uint32_t low = vector & IOAPIC_REDIR_VECTOR_MASK;
+	uint32_t low = vector & IOAPIC_REDIR_VECTOR_MASK, old;
 	unsigned int pin;
 
 	if (!io) {
@@ -151,6 +172,15 @@ int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t apic_id, uint16_t flags)
 	}
 	if ((flags & IRQ_TRIGGER_MASK) == IRQ_TRIGGER_LEVEL) {
 		low |= IOAPIC_REDIR_LEVEL;
+	}
+	/*
+	 * Mask while the entry changes, so no interrupt goes out half-routed (an
+	 * entry re-routed by blk_dedicate() is live).
+	 */
+	old = ioapic_read(io->base, IOAPIC_REG_REDIR_LOW(pin));
+	ioapic_write(io->base, IOAPIC_REG_REDIR_LOW(pin), old | IOAPIC_REDIR_MASKED);
+	if ((old & IOAPIC_REDIR_LEVEL) && (old & IOAPIC_REDIR_REMOTE_IRR)) {
+		end_level_interrupt(io, pin, old);
 	}
 	/* Destination first, then the low half, which unmasks the entry. */
 	ioapic_write(io->base, IOAPIC_REG_REDIR_HIGH(pin), apic_id << IOAPIC_REDIR_DEST_SHIFT);
