@@ -225,9 +225,14 @@ $(O)/include/config/auto.conf: $(KCONFIG_CONFIG) $(shell find . -name 'Kconfig*'
 $(autoconf): $(O)/include/config/auto.conf
 	$(Q)test -f $@ || $(kconfig) genconfig
 
-$(O)/include/app/toro:
+$(O)/include/app/toro: | $(O)/include/app/kernel/errno.h
 	$(Q)mkdir -p $(dir $@)
 	$(Q)ln -sfn $(srctree)/include/toro $@
+
+# <toro/errno.h> includes it (the error numbers), so apps see this one kernel header too.
+$(O)/include/app/kernel/errno.h:
+	$(Q)mkdir -p $(dir $@)
+	$(Q)ln -sfn $(srctree)/include/kernel/errno.h $@
 
 $(fixdep): scripts/fixdep.c
 	$(Q)mkdir -p $(dir $@)
@@ -331,10 +336,15 @@ $(bios-stage)/%.bin: arch/x86_64/boot/bios/%.asm $(wildcard arch/x86_64/boot/bio
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(NASM) -f bin -Iarch/x86_64/boot/bios/ -o $@ $<
 
-$(O)/toro.img: $(bios-stage)/mbr.bin $(bios-stage)/stage2.bin $(O)/toro.bin scripts/mkbiosimg.py
+# The app's initrd/ folder, packed below; on the BIOS path it follows the kernel on disk.
+app-initrd := $(if $(APP_DIR),$(APP_DIR),apps/$(app-name))/initrd
+initrd-cpio := $(if $(CONFIG_INITRD),$(if $(wildcard $(app-initrd)),$(O)/initrd.cpio))
+
+$(O)/toro.img: $(bios-stage)/mbr.bin $(bios-stage)/stage2.bin $(O)/toro.bin scripts/mkbiosimg.py \
+		$(initrd-cpio)
 	$(quiet) IMG $@
 	$(Q)$(PYTHON) scripts/mkbiosimg.py $(bios-stage)/mbr.bin $(bios-stage)/stage2.bin \
-		$(O)/toro.bin $(O)/toro.elf $@
+		$(O)/toro.bin $(O)/toro.elf $@ $(initrd-cpio)
 
 # The ISO's grub.cfg carries `make iso CMDLINE=...` (empty: the kernel uses
 # CONFIG_CMDLINE). The value is kept in a file, rewritten only when it changes,
@@ -386,6 +396,48 @@ artefacts-y := $(O)/toro.elf $(O)/toro.stripped
 artefacts-$(CONFIG_BOOT_BIOS) += $(O)/toro.img
 artefacts-$(CONFIG_BOOT_UEFI) += $(O)/toro.efi $(O)/esp.img
 
+# The application's files/ packed into $(O)/disk.img (CONFIG_DISK_IMAGE_*,
+# scripts/mkdisk.py, Documentation/disk-images.md). The stamp holds mkdisk's
+# options and each file's name, size, mode and mtime, rewritten only when they
+# change: the image is rebuilt exactly when files/ or the disk options change.
+app-files := $(if $(APP_DIR),$(APP_DIR),apps/$(app-name))/files
+disk-fs := $(if $(CONFIG_DISK_IMAGE_EXT2),ext2)$(if $(CONFIG_DISK_IMAGE_FAT16),fat16)
+disk-args := --fs $(disk-fs) --size-mib $(CONFIG_DISK_IMAGE_SIZE_MIB) \
+	--block-size $(or $(CONFIG_DISK_IMAGE_EXT2_BLOCK_SIZE),1024) $(if $(CONFIG_DISK_IMAGE_MBR),--mbr)
+$(O)/disk.stamp: FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q){ echo '$(disk-args) $(SOURCE_DATE_EPOCH) $(app-files)'; find '$(app-files)' \
+		-printf '%P %s %m %T@ %y %l\n' 2>/dev/null | LC_ALL=C sort; } > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(O)/disk.img: $(O)/disk.stamp scripts/mkdisk.py
+	$(quiet) DISK $@
+	$(Q)PATH="$$PATH:/usr/sbin:/sbin" $(PYTHON) scripts/mkdisk.py $(disk-args) '$(app-files)' $@
+artefacts-$(if $(disk-fs),y) += $(O)/disk.img
+
+# The application's initrd/ packed into $(O)/initrd.cpio (CONFIG_INITRD,
+# Documentation/initrd.md); `make run` passes it to QEMU with -initrd (the BIOS image
+# carries it after the kernel, the UEFI run's ESP as `initrd`). It is made from
+# a copy whose times are SOURCE_DATE_EPOCH, owned by root and numbered by cpio's
+# --reproducible, so it depends only on names, contents and modes; rebuilt when the
+# stamp (as disk.stamp) changes.
+$(O)/initrd.stamp: FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q){ echo '$(SOURCE_DATE_EPOCH) $(app-initrd)'; find '$(app-initrd)' \
+		-printf '%P %s %m %T@ %y %l\n' 2>/dev/null | LC_ALL=C sort; } > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(O)/initrd.cpio: $(O)/initrd.stamp
+	$(quiet) CPIO $@
+	$(Q)rm -rf $@.d && cp -a '$(app-initrd)/.' $@.d && \
+		find $@.d -exec touch -h -d @$(or $(SOURCE_DATE_EPOCH),0) {} + && \
+		(cd $@.d && find . | LC_ALL=C sort | \
+		 cpio -o -H newc --quiet --reproducible -R 0:0) > $@.tmp && \
+		rm -rf $@.d && mv $@.tmp $@
+artefacts-y += $(initrd-cpio)
+
+disk: $(if $(disk-fs),$(O)/disk.img)
+	$(if $(disk-fs),,$(error make disk: no disk image configured: pick ext2 or FAT16 under \
+		"Build and debug" > "Disk image" (CONFIG_DISK_IMAGE_EXT2, CONFIG_DISK_IMAGE_FAT16)))
+
 all: $(artefacts-y)
 
 # The GRUB ISO is built on request (make iso), as it needs grub-mkrescue.
@@ -418,12 +470,14 @@ check-config:
 test:
 	$(Q)scripts/run-tests.sh
 
+# BENCH=storage runs only that part of the bench (bench/bench.py --only).
 bench:
-	$(Q)$(PYTHON) bench/bench.py
+	$(Q)$(PYTHON) bench/bench.py $(if $(BENCH),--only $(BENCH))
 
 clean:
 	$(Q)rm -rf $(O)/arch $(O)/kernel $(O)/lib $(O)/drivers $(O)/apps $(O)/extapp \
-		$(O)/toro.* $(O)/.tmp_toro.elf $(O)/toro-grub.iso $(O)/esp.img $(O)/unit
+		$(O)/toro.* $(O)/.tmp_toro.elf $(O)/toro-grub.iso $(O)/esp.img $(O)/unit \
+		$(O)/disk.img $(O)/disk.stamp $(O)/initrd.cpio $(O)/initrd.stamp
 
 distclean:
 	$(Q)rm -rf $(O)
@@ -440,13 +494,17 @@ help:
 	@echo '  all (default)     build $$(O)/toro.elf and the boot artefact of the chosen path'
 	@echo '  iso               $$(O)/toro-grub.iso: GRUB boots the Multiboot image with CMDLINE='
 	@echo '                    baked into its grub.cfg; boot it with `make iso run ISO=1`'
-	@echo '  run               boot in QEMU (CMDLINE=, SMP=, MEM=, ACCEL=kvm|tcg, QEMU_ARGS=)'
+	@echo '  run               boot in QEMU (CMDLINE=, SMP=, MEM=, ACCEL=kvm|tcg, QEMU_ARGS=,'
+	@echo '                    DISK=image to attach instead of $$(O)/disk.img, SHARE=host dir (vvfat),'
+	@echo '                    INITRD=archive.cpio for -initrd: PVH and Multiboot builds)'
+	@echo '  disk              $$(O)/disk.img: the app'"'"'s files/ as ext2 or FAT16 (CONFIG_DISK_IMAGE)'
 	@echo '  debug             boot halted under gdb, breakpoint at kmain'
 	@echo '  size              text/data/bss and artefact sizes'
 	@echo 'Tests and benchmarks:'
 	@echo '  test              the whole suite: unit, boot and config tests'
 	@echo '  check-unit, check-boot, check-config   one layer of it'
-	@echo '  bench             boot time, size and kbench (scheduler, heap) against floor stubs and Linux'
+	@echo '  bench             boot time, size, kbench (scheduler, heap) and disk MB/s against floor stubs'
+	@echo '                    and Linux; BENCH=storage: only disk MB/s (build/bench/storage.md)'
 	@echo 'Cleaning:'
 	@echo '  clean             remove build products, keep .config'
 	@echo '  distclean         remove $$(O) entirely'
@@ -457,7 +515,7 @@ help:
 		printf '  %-24s %s\n' "$$(basename $$f)" "$$(sed -n '1s/^# *//p' $$f)"; done
 
 FORCE:
-.PHONY: all iso run debug size test bench clean distclean help deps check-unit \
+.PHONY: all iso disk run debug size test bench clean distclean help deps check-unit \
 	check-boot check-config menuconfig defconfig olddefconfig savedefconfig randconfig \
 	alldefconfig listnewconfig FORCE
 

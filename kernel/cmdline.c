@@ -114,3 +114,17 @@ int cmdline_each(const char *name, void (*fn)(const char *value, void *arg), voi
 	}
 	return matched;
 }
+
+int cmdline_last_word(const char *a, const char *b)
+{
+	int last = -1;
+
+	for (int i = 0; i < kernel_word_count; i++) {
+		if (strcmp(kernel_words[i], a) == 0) {
+			last = 0;
+		} else if (strcmp(kernel_words[i], b) == 0) {
+			last = 1;
+		}
+	}
+	return last;
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""mkbiosimg - lay out Toro's BIOS disk image: MBR | stage 2 | kernel.
+"""mkbiosimg - lay out Toro's BIOS disk image: MBR | stage 2 | kernel [| initrd].
 
-  scripts/mkbiosimg.py MBR STAGE2 KERNEL_BIN KERNEL_ELF OUT
+  scripts/mkbiosimg.py MBR STAGE2 KERNEL_BIN KERNEL_ELF OUT [INITRD]
 
 MBR and STAGE2 are the nasm outputs of arch/x86_64/boot/bios/; KERNEL_BIN is
 `objcopy -O binary` of KERNEL_ELF. The MBR sits in sector 0, stage 2 from
@@ -13,7 +13,12 @@ are found by their magic words and filled in here:
   stage 2 ("TBS2"): kernel LBA and sector count, load address, image end,
                    bss end, page-table space and entry, from the ELF's
                    symbol table (nm): __image_start, __kernel_end,
-                   early_pml4 .. early_pgtable_end, start64.
+                   early_pml4 .. early_pgtable_end, start64; and the
+                   initrd's LBA, sectors, size and load address (the page
+                   after __kernel_end), all 0 without one.
+
+INITRD (a cpio archive, Documentation/initrd.md) follows the kernel on disk,
+from a sector boundary; stage 2 loads it and tells the kernel where.
 
 The image is padded to a whole MiB (SeaBIOS on q35 does not boot a disk
 smaller than one cylinder, 16 heads x 63 sectors) and depends only on its
@@ -39,8 +44,9 @@ FOUR_GIB = 1 << 32
 # buffer offset, buffer segment, LBA (Ralf Brown's interrupt list).
 MBR_PARAMS = struct.Struct("<4sH BBHHHQ")
 # magic, kernel LBA, kernel sectors, load addr, image end, bss end,
-# page tables, entry, page-table bytes needed (stage2.asm `params`).
-STAGE2_PARAMS = struct.Struct("<4sQIIIIIQI")
+# page tables, entry, page-table bytes needed, initrd LBA, sectors, load addr,
+# bytes (stage2.asm `params`).
+STAGE2_PARAMS = struct.Struct("<4sQIIIIIQIQIII")
 
 SYMBOLS = ("__image_start", "__image_end", "__kernel_end", "start64", "early_pml4",
            "early_pgtable_end")
@@ -120,19 +126,37 @@ def kernel_params(syms, kernel_len, pt_bytes):
     return load, image_end, bss_end, pt, entry
 
 
-def patch_stage2(stage2, kernel_lba, kernel_len, syms):
+def initrd_params(bss_end, initrd_lba, initrd_len):
+    """Where the initrd goes in memory: the page after the kernel, all below 4 GiB."""
+    if not initrd_len:
+        return 0, 0, 0, 0
+    addr = (bss_end + PAGE_SIZE - 1) // PAGE_SIZE * PAGE_SIZE
+    if addr + initrd_len > FOUR_GIB:
+        die(f"the initrd ({initrd_len} bytes at {addr:#x}) ends above 4 GiB, beyond what "
+            "stage 2 can load")
+    return initrd_lba, sectors(initrd_len), addr, initrd_len
+
+
+def patch_stage2(stage2, kernel_lba, kernel_len, syms, initrd_len=0):
     at = find_block(stage2, STAGE2_MAGIC, "stage 2")
     fields = STAGE2_PARAMS.unpack_from(stage2, at)
-    magic, pt_bytes = fields[0], fields[-1]
+    magic, pt_bytes = fields[0], fields[8]
     load, image_end, bss_end, pt, entry = kernel_params(syms, kernel_len, pt_bytes)
+    initrd = initrd_params(bss_end, kernel_lba + sectors(kernel_len), initrd_len)
     STAGE2_PARAMS.pack_into(stage2, at, magic, kernel_lba, sectors(kernel_len), load,
-                            image_end, bss_end, pt, entry, pt_bytes)
+                            image_end, bss_end, pt, entry, pt_bytes, *initrd)
 
 
 def main():
-    if len(sys.argv) != 6:
-        sys.exit("usage: scripts/mkbiosimg.py MBR STAGE2 KERNEL_BIN KERNEL_ELF OUT")
-    mbr_path, stage2_path, bin_path, elf_path, out_path = sys.argv[1:]
+    if len(sys.argv) not in (6, 7):
+        sys.exit("usage: scripts/mkbiosimg.py MBR STAGE2 KERNEL_BIN KERNEL_ELF OUT [INITRD]")
+    mbr_path, stage2_path, bin_path, elf_path, out_path = sys.argv[1:6]
+    initrd = b""
+    if len(sys.argv) == 7:
+        with open(sys.argv[6], "rb") as f:
+            initrd = f.read()
+        if not initrd:
+            die(f"{sys.argv[6]} is empty")
     with open(mbr_path, "rb") as f:
         mbr = bytearray(f.read())
     with open(stage2_path, "rb") as f:
@@ -146,11 +170,14 @@ def main():
     stage2_sectors = sectors(len(stage2))
     kernel_lba = stage2_lba + stage2_sectors
     patch_mbr(mbr, stage2_lba, stage2_sectors)
-    patch_stage2(stage2, kernel_lba, len(kernel), elf_symbols(elf_path))
+    patch_stage2(stage2, kernel_lba, len(kernel), elf_symbols(elf_path), len(initrd))
 
     image = bytearray(mbr)
     image += stage2.ljust(stage2_sectors * SECTOR, b"\0")
     image += kernel
+    if initrd:
+        image += bytes(-len(image) % SECTOR)
+        image += initrd
     image += bytes(-len(image) % MIB)
     tmp = out_path + ".tmp"
     with open(tmp, "wb") as f:

@@ -63,6 +63,10 @@ SECTIONS
 		. = ALIGN(8);
 		__driver_virtio_start = .; KEEP(*(.driver.virtio))
 		__driver_virtio_end = .;
+		/* kernel/vfs.h: the VFS_FS_TYPE() entries (names as a host linker makes them). */
+		. = ALIGN(8);
+		__start_vfs_fs_type = .; KEEP(*(vfs_fs_type))
+		__stop_vfs_fs_type = .;
 	} :image
 
 	.data : {

@@ -45,6 +45,8 @@ struct boot_info {
 	struct boot_module modules[BOOT_MODULES_MAX];
 	unsigned int module_count;
 	uint64_t rsdp;		/* ACPI RSDP physical address, 0 if unknown */
+	uint64_t initrd_base;	/* the initial RAM disk (a cpio archive), 0 if none */
+	uint64_t initrd_size;	/* its bytes; mm_init() keeps it out of the allocator */
 	uint64_t tsc_entry;	/* TSC at the first instruction, 0 if unknown */
 };
 
@@ -56,6 +58,9 @@ int boot_mem_add(struct boot_info *bi, uint64_t base, uint64_t size, uint32_t ty
 
 /* Bytes of usable RAM in @bi's map. */
 uint64_t boot_mem_usable(const struct boot_info *bi);
+
+/* The boot_info kmain() was given, for init code that runs later (the initrd mount). */
+const struct boot_info *boot_info_get(void);
 
 void kmain(struct boot_info *bi) __attribute__((noreturn));
 

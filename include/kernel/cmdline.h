@@ -44,4 +44,10 @@ void cmdline_set_kernel_words(char *const *words, int n);
  */
 int cmdline_each(const char *name, void (*fn)(const char *value, void *arg), void *arg);
 
+/*
+ * Which of the bare kernel words @a and @b (e.g. "ro" and "rw") comes last:
+ * returns 0 for @a, 1 for @b, -1 if neither is there.
+ */
+int cmdline_last_word(const char *a, const char *b);
+
 #endif

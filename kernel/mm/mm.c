@@ -38,8 +38,11 @@
 #define KIB_SHIFT 10
 #define HEAP_PER_CPU_BYTES ((size_t)CONFIG_HEAP_PER_CPU_MIB << MIB_SHIFT)
 #define CHUNK_PAGES (HEAP_CHUNK_SIZE / PMM_PAGE_SIZE)
-/* The first MiB, the image, the command line, and each module with its command line. */
-#define EXCLUDED_MAX (3 + 2 * BOOT_MODULES_MAX)
+/*
+ * The first MiB, the image, the command line, each module with its command line, and
+ * the initrd (a module too on PVH and Multiboot; a loader may pass it on its own).
+ */
+#define EXCLUDED_MAX (4 + 2 * BOOT_MODULES_MAX)
 
 extern char __image_start[], __kernel_end[];
 
@@ -218,6 +221,9 @@ static unsigned int boot_exclusions(const struct boot_info *bi, struct pmm_range
 
 		n = exclude(r, n, m->base, m->size);
 		n = exclude(r, n, (uintptr_t)m->cmdline, strlen(m->cmdline) + 1);
+	}
+	if (bi->initrd_size) {
+		n = exclude(r, n, bi->initrd_base, bi->initrd_size);
 	}
 	return n;
 }

@@ -144,6 +144,14 @@
 #undef mem_stats
 #define mem_stats toro_mem_stats
 
+#undef strerror
+#define strerror toro_strerror
+
+#define sha256_init toro_sha256_init
+#define sha256_update toro_sha256_update
+#define sha256_final toro_sha256_final
+#define sha256 toro_sha256
+
 #else /* TORO_HOST_RENAME_UNDO */
 
 #undef memcpy
@@ -208,6 +216,13 @@
 #undef realloc
 #undef aligned_alloc
 #undef mem_stats
+
+#undef strerror
+
+#undef sha256_init
+#undef sha256_update
+#undef sha256_final
+#undef sha256
 
 #undef TORO_HOST_RENAME_UNDO
 

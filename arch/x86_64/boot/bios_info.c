@@ -2,7 +2,8 @@
 /*
  * bios_info.c - boot_info from the block Toro's BIOS loader leaves for the
  * kernel (bios/stage2.asm, layout in bios_reg.h): the E820 map, the boot
- * drive and the TSC at the MBR's first instruction.
+ * drive, the TSC at the MBR's first instruction and the initrd stage 2 read
+ * from the disk after the kernel (Documentation/initrd.md).
  *
  * No loader passes a command line on this path; QEMU's fw_cfg file
  * opt/org.toro/cmdline does (`-fw_cfg name=opt/org.toro/cmdline,string=...`,
@@ -39,6 +40,14 @@ void arch_boot_parse(struct boot_info *bi, uint32_t info)
 		const struct bios_e820_entry *e = &bbi->e820[i];
 
 		boot_mem_add(bi, e->base, e->length, e->type);
+	}
+
+	/* The initrd, as a module too: whatever keeps modules safe keeps it safe. */
+	if (bbi->initrd_size) {
+		bi->initrd_base = bbi->initrd_addr;
+		bi->initrd_size = bbi->initrd_size;
+		bi->modules[0] = (struct boot_module){bbi->initrd_addr, bbi->initrd_size, ""};
+		bi->module_count = 1;
 	}
 
 	/* Longer than the buffer: truncated, like any loader's command line. */

@@ -15,7 +15,7 @@
 #include <kernel/compiler.h>
 
 #define BIOS_BOOT_INFO_MAGIC 0x42524f54 /* "TORB" in memory order */
-#define BIOS_BOOT_INFO_VERSION 1
+#define BIOS_BOOT_INFO_VERSION 2
 #define BIOS_E820_MAX 128
 
 /* ACPI 3.0 extended attributes: bit 0 clear means "ignore this entry". */
@@ -37,11 +37,15 @@ struct bios_boot_info {
 	uint32_t reserved;
 	uint64_t stage1_tsc; /* TSC at the MBR's first instructions */
 	struct bios_e820_entry e820[BIOS_E820_MAX];
+	uint32_t initrd_addr; /* version 2: the initrd stage 2 loaded, 0 if none */
+	uint32_t initrd_size; /* bytes */
 } __packed;
 _Static_assert(offsetof(struct bios_boot_info, e820_count) == 6, "bootinfo.inc");
 _Static_assert(offsetof(struct bios_boot_info, boot_drive) == 8, "bootinfo.inc");
 _Static_assert(offsetof(struct bios_boot_info, stage1_tsc) == 16, "bootinfo.inc");
 _Static_assert(offsetof(struct bios_boot_info, e820) == 24, "bootinfo.inc");
-_Static_assert(sizeof(struct bios_boot_info) == 24 + 24 * BIOS_E820_MAX, "bootinfo.inc");
+_Static_assert(offsetof(struct bios_boot_info, initrd_addr) == 24 + 24 * BIOS_E820_MAX,
+	       "bootinfo.inc");
+_Static_assert(sizeof(struct bios_boot_info) == 32 + 24 * BIOS_E820_MAX, "bootinfo.inc");
 
 #endif

@@ -86,6 +86,14 @@ static void parse_modules(struct boot_info *bi, const struct multiboot_info *mi)
 		m->size = mods[i].mod_end - mods[i].mod_start;
 		m->cmdline = mods[i].string ? (const char *)(uintptr_t)mods[i].string : "";
 	}
+	/*
+	 * The initrd is the first module: QEMU's -initrd "a,b" loads a and b as modules
+	 * in that order, and GRUB's `module` lines come in the order written.
+	 */
+	if (bi->module_count) {
+		bi->initrd_base = bi->modules[0].base;
+		bi->initrd_size = bi->modules[0].size;
+	}
 }
 
 void arch_boot_parse(struct boot_info *bi, uint32_t info)

@@ -33,6 +33,11 @@ void arch_boot_parse(struct boot_info *bi, uint32_t info)
 		m->cmdline = mods[i].cmdline_paddr ? (const char *)(uintptr_t)mods[i].cmdline_paddr
 						   : "";
 	}
+	/* QEMU's -initrd (and Firecracker's, Cloud Hypervisor's) is the first module. */
+	if (bi->module_count) {
+		bi->initrd_base = bi->modules[0].base;
+		bi->initrd_size = bi->modules[0].size;
+	}
 
 	if (si->version < 1 || !si->memmap_paddr) {
 		return;

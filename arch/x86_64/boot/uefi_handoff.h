@@ -57,6 +57,8 @@ struct uefi_handoff {
 	uint64_t tsc_entry; /* TSC at efi_main's first instruction */
 	struct uefi_mem_entry mem[UEFI_MEM_MAX];
 	char cmdline[UEFI_CMDLINE_MAX]; /* NUL-terminated ASCII */
+	uint64_t initrd_base; /* the ESP's \initrd, read into loader data below 4 GiB; 0 if none */
+	uint64_t initrd_size;
 };
 
 _Static_assert(sizeof(struct uefi_kernel_header) == UEFI_HDR_SIZE, "header layout");

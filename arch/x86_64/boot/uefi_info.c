@@ -3,8 +3,8 @@
  * uefi_info.c - boot_info from the hand-off block Toro's EFI stub fills
  * (efi/stub.c, layout in uefi_handoff.h): the firmware's memory map already
  * converted to E820 types, the ACPI RSDP from the configuration table, the
- * command line (EFI load options, else the ESP's `cmdline` file) and the TSC
- * at the stub's first instruction.
+ * command line (EFI load options, else the ESP's `cmdline` file), the ESP's
+ * `initrd` file if there is one, and the TSC at the stub's first instruction.
  */
 #include <stdint.h>
 #include <kernel/boot_info.h>
@@ -39,5 +39,13 @@ void arch_boot_parse(struct boot_info *bi, uint32_t info)
 	cmdline_buf[i] = '\0';
 	if (i > 0) {
 		bi->cmdline = cmdline_buf;
+	}
+
+	/* The initrd, as a module too: whatever keeps modules safe keeps it safe. */
+	if (h->initrd_size) {
+		bi->initrd_base = h->initrd_base;
+		bi->initrd_size = h->initrd_size;
+		bi->modules[0] = (struct boot_module){h->initrd_base, h->initrd_size, ""};
+		bi->module_count = 1;
 	}
 }

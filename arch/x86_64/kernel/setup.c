@@ -44,6 +44,11 @@ uint64_t boot_mem_usable(const struct boot_info *bi)
 	return total;
 }
 
+const struct boot_info *boot_info_get(void)
+{
+	return &boot_info;
+}
+
 void x86_boot(uint32_t path, uint32_t info)
 {
 	struct boot_info *bi = &boot_info;

@@ -11,7 +11,9 @@
 ;   4. read the kernel (objcopy -O binary of toro.elf, linked at its load
 ;      address above 1 MiB) with INT 13h AH=42h, up to READ_MAX_SECTORS at a
 ;      time into a bounce buffer below 1 MiB, copying each chunk to its place
-;      through a brief switch to 32-bit protected mode;
+;      through a brief switch to 32-bit protected mode; then the same for the
+;      initrd, if the image has one (after the kernel on disk, and in memory
+;      from the page after __kernel_end), noted in bios_boot_info;
 ;   5. in 32-bit protected mode: zero the kernel's bss, build page tables
 ;      identity-mapping the first MAP_GIB GiB with 2 MiB pages in the space
 ;      the kernel reserves for them (bios_entry.S), enter long mode and jump
@@ -95,6 +97,10 @@ params:
 .page_tables:	dd 0		; early_pml4, PT_BYTES reserved by the kernel
 .entry:		dq 0		; start64
 .pt_bytes:	dd PT_BYTES	; read-only: what the kernel must reserve
+.initrd_lba:	dq 0		; the initrd (a cpio archive) on disk; 0 sectors: none
+.initrd_sectors: dd 0
+.initrd_addr:	dd 0		; where it goes, page-aligned past __kernel_end
+.initrd_size:	dd 0		; bytes
 
 stage2_main:
 	cld
@@ -108,11 +114,14 @@ stage2_main:
 	mov dword [BOOT_INFO_ADDR + bios_boot_info.reserved], 0
 	mov [BOOT_INFO_ADDR + bios_boot_info.stage1_tsc], esi
 	mov [BOOT_INFO_ADDR + bios_boot_info.stage1_tsc + 4], edi
+	mov dword [BOOT_INFO_ADDR + bios_boot_info.initrd_addr], 0
+	mov dword [BOOT_INFO_ADDR + bios_boot_info.initrd_size], 0
 
 	call check_long_mode
 	call read_e820
 	call enable_a20
 	call load_kernel
+	call load_initrd
 	jmp enter_long_mode
 
 fail:
@@ -245,6 +254,30 @@ load_kernel:
 	mov [load_dest], eax
 	mov eax, [params.kernel_sectors]
 	mov [load_left], eax
+	jmp load_sectors
+
+; load_initrd - initrd_sectors from initrd_lba to initrd_addr (if any), or fail.
+load_initrd:
+	mov eax, [params.initrd_sectors]
+	test eax, eax
+	jz .none
+	mov [load_left], eax
+	mov eax, [params.initrd_lba]
+	mov [dap.lba], eax
+	mov eax, [params.initrd_lba + 4]
+	mov [dap.lba + 4], eax
+	mov eax, [params.initrd_addr]
+	mov [load_dest], eax
+	call load_sectors
+	mov eax, [params.initrd_addr]
+	mov [BOOT_INFO_ADDR + bios_boot_info.initrd_addr], eax
+	mov eax, [params.initrd_size]
+	mov [BOOT_INFO_ADDR + bios_boot_info.initrd_size], eax
+.none:
+	ret
+
+; load_sectors - load_left sectors from dap.lba to load_dest, or fail.
+load_sectors:
 .next:
 	mov eax, [load_left]
 	test eax, eax

@@ -7,7 +7,8 @@
  *   1. checks the embedded image's header (uefi_handoff.h),
  *   2. allocates [1 MiB, __kernel_end) with AllocatePages(AllocateAddress)
  *      and copies the image there (zeroing .bss and the page-table area),
- *   3. fills the hand-off block: RSDP, command line,
+ *   3. fills the hand-off block: RSDP, command line, and the ESP's \initrd file
+ *      read into loader-data pages below 4 GiB (Documentation/initrd.md),
  *   4. builds identity page tables for the first EARLY_MAP_GIB GiB in the
  *      kernel's .pgtable area (the firmware's own tables live in boot-services
  *      memory, which the kernel will reuse),
@@ -249,6 +250,60 @@ static void cmdline_from_esp(const struct efi_loaded_image *li, char *out)
 	root->close(root);
 }
 
+/* An open file's size: seek to its end and ask where that is (UEFI 2.10 §13.5.10-11). */
+static efi_status file_size(struct efi_file *file, uint64_t *size)
+{
+	efi_status s = file->set_position(file, EFI_FILE_POSITION_END);
+
+	if (!EFI_ERROR(s)) {
+		s = file->get_position(file, size);
+	}
+	if (!EFI_ERROR(s)) {
+		s = file->set_position(file, 0);
+	}
+	return s;
+}
+
+/* The ESP's \initrd, if any, into pages below 4 GiB; a failure is said and skipped. */
+static void initrd_from_esp(const struct efi_loaded_image *li, struct uefi_handoff *ho)
+{
+	static const struct efi_guid sfs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
+	static const efi_char16 name[] = u"\\initrd";
+	struct efi_simple_file_system *sfs;
+	struct efi_file *root, *file;
+	uint64_t size = 0, read, addr = 4 * GIB - 1; /* AllocateMaxAddress: below 4 GiB */
+	efi_status s;
+
+	ho->initrd_base = 0;
+	ho->initrd_size = 0;
+	if (EFI_ERROR(st->boot_services->handle_protocol(li->device_handle, &sfs_guid,
+							 (void **)&sfs)) ||
+	    EFI_ERROR(sfs->open_volume(sfs, &root))) {
+		return;
+	}
+	if (EFI_ERROR(root->open(root, &file, name, EFI_FILE_MODE_READ, 0))) {
+		root->close(root); /* no initrd: nothing to say */
+		return;
+	}
+	s = file_size(file, &size);
+	if (!EFI_ERROR(s) && size) {
+		s = st->boot_services->allocate_pages(EFI_ALLOCATE_MAX_ADDRESS, EFI_LOADER_DATA,
+						      (size + PAGE_4K - 1) / PAGE_4K, &addr);
+	}
+	read = size;
+	if (!EFI_ERROR(s) && size) {
+		s = file->read(file, &read, (void *)(uintptr_t)addr);
+	}
+	if (EFI_ERROR(s) || read != size) {
+		fail("cannot load \\initrd from the ESP; booting without it", s);
+	} else if (size) {
+		ho->initrd_base = addr;
+		ho->initrd_size = size;
+	}
+	file->close(file);
+	root->close(root);
+}
+
 static const struct uefi_kernel_header *check_kernel(void)
 {
 	const struct uefi_kernel_header *h = (const void *)toro_kernel_blob;
@@ -457,6 +512,7 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *system_tab
 		source = "ESP \\cmdline";
 		cmdline_from_esp(li, ho->cmdline);
 	}
+	initrd_from_esp(li, ho);
 	con_puts("toro-efi: kernel at ");
 	con_puthex(KERNEL_LOAD_ADDR);
 	con_puts(", ACPI RSDP ");

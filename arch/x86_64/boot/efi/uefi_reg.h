@@ -198,7 +198,7 @@ struct efi_simple_file_system {
 					struct efi_file **root);
 };
 
-/* UEFI 2.10 §13.5.1: EFI_FILE_PROTOCOL (Open, Close, Read only). */
+/* UEFI 2.10 §13.5.1: EFI_FILE_PROTOCOL (Open, Close, Read, GetPosition, SetPosition). */
 #define EFI_FILE_MODE_READ 0x0000000000000001ULL
 
 struct efi_file {
@@ -209,7 +209,12 @@ struct efi_file {
 	efi_status(EFIAPI *close)(struct efi_file *self);
 	void *delete;
 	efi_status(EFIAPI *read)(struct efi_file *self, uint64_t *buffer_size, void *buffer);
-	void *rest[6];
+	void *write;
+	efi_status(EFIAPI *get_position)(struct efi_file *self, uint64_t *position);
+	/* §13.5.11: position 0xFFFFFFFFFFFFFFFF moves to the end of the file. */
+	efi_status(EFIAPI *set_position)(struct efi_file *self, uint64_t position);
+	void *rest[3];
 };
+#define EFI_FILE_POSITION_END 0xFFFFFFFFFFFFFFFFULL
 
 #endif
