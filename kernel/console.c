@@ -5,8 +5,10 @@
  * so nothing printed early is lost.
  */
 #include <stdbool.h>
+#include <toro/stdio.h>
 #include <toro/string.h>
 #include <kernel/console.h>
+#include <kernel/errno.h>
 
 #define EARLY_BUF_SIZE 1024
 
@@ -62,4 +64,22 @@ void console_write(const char *s, size_t n)
 	}
 	memcpy(early_buf + early_len, s, n);
 	early_len += n;
+}
+
+long console_read(char *buf, size_t n)
+{
+	const struct console *con = console;
+
+	if (!con || !con->read) {
+		return -ENODEV;
+	}
+	return n ? (long)con->read(buf, n) : 0;
+}
+
+/* <toro/stdio.h>: one byte of console input, blocking; EOF when there is no input. */
+int getchar(void)
+{
+	char c;
+
+	return console_read(&c, 1) == 1 ? (unsigned char)c : EOF;
 }

@@ -3,12 +3,15 @@
  * pci.c - the PCI bus: at INITCALL_SUBSYS choose the configuration access
  * (pci_config.c), enumerate (pci_enum.c), then call the probe() of every
  * compiled-in driver (the .driver.pci table DRIVER_PCI() fills) for each
- * device its id table matches; and the small helpers drivers use.
+ * device its id table matches; the small helpers drivers use, and the
+ * listing for applications (<toro/pci.h>).
  */
 #define pr_fmt(fmt) "pci: " fmt
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <toro/pci.h>
+#include <kernel/errno.h>
 #include <kernel/initcall.h>
 #include <kernel/pci.h>
 #include <kernel/printk.h>
@@ -30,6 +33,28 @@ unsigned int pci_dev_count(void)
 struct pci_dev *pci_dev_get(unsigned int i)
 {
 	return i < dev_count ? &devs[i] : NULL;
+}
+
+int pci_device_info(unsigned int index, struct pci_info *info)
+{
+	const struct pci_dev *d = pci_dev_get(index);
+
+	if (!d) {
+		return -ENODEV;
+	}
+	*info = (struct pci_info){
+		.segment = d->segment,
+		.bus = d->bus,
+		.dev = d->dev,
+		.fn = d->fn,
+		.vendor = d->vendor,
+		.device = d->device,
+		.class = d->class,
+		.subclass = d->subclass,
+		.prog_if = d->prog_if,
+		.revision = d->revision,
+	};
+	return 0;
 }
 
 static void command_set(struct pci_dev *d, uint16_t bits)

@@ -14,7 +14,8 @@
  * literally, e.g. "%5.2f" prints "%5.2f". A '*' before such a conversion still consumes
  * its int argument.
  *
- * printf(), vprintf(), puts() and putchar() (lib/printf.c) write to the console.
+ * printf(), vprintf(), puts() and putchar() (lib/printf.c) write to the console;
+ * getchar() (kernel/console.c) reads from it.
  */
 #ifndef TORO_STDIO_H
 #define TORO_STDIO_H
@@ -22,7 +23,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* Returned by character functions to signal failure (none of ours fails today). */
+/* Returned by character functions to signal failure (getchar() with no console input). */
 #define EOF (-1)
 
 /**
@@ -67,5 +68,13 @@ int puts(const char *s);
 
 /** putchar() - write (unsigned char)@c to the console. Returns it as an unsigned char. */
 int putchar(int c);
+
+/**
+ * getchar() - the next byte of console input (kernel/console.c), as an unsigned char.
+ * Blocks the calling thread (it sleeps; other threads run) until a byte arrives; a serial
+ * terminal sends "\r" for Enter and 0x7f or 0x08 for Backspace, and does not echo.
+ * Returns EOF when the console has no input. Call from a thread (main() is one).
+ */
+int getchar(void);
 
 #endif /* TORO_STDIO_H */
