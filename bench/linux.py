@@ -17,13 +17,24 @@ Everything lives in build/bench/linux/ and is reused across runs:
   initramfs-kbench.cpio the same plus /kbench; booted with `toro_kbench=1` on
                         the command line, /init runs /kbench before ending
                         the machine (the hello boots keep initramfs.cpio)
+  fsbench               bench/linux/fsbench.c, gcc -static -O2 -s
+  initramfs-fsbench.cpio  the storage guest: /init, /fsbench, /bin/busybox (the
+                        host's busybox-static), /mnt, and /modules/NAME.ko with
+                        /modules/list, the disk drivers and what they depend
+                        on in load order (FSBENCH_MODULES; ext2 is built in, as
+                        the ext4 driver with CONFIG_EXT4_USE_FOR_EXT2); booted
+                        with `toro_fsbench=write|read toro_fsbench_dev=vda|sda`
 
   bench/linux.py                 prepare, print what was prepared
   bench/linux.py --boot MACHINE  also boot it once (microvm, pc or q35)
   bench/linux.py --boot MACHINE --kbench [--smp N]   boot the kbench guest
+  bench/linux.py --fsbench       also prepare the storage guest (bench/storage.py
+                                 boots it, with a disk)
 
-The virtio drivers of that kernel are modules; the hello bench needs no device,
-so no module is loaded (see ARCHITECTURE.md for the order a network bench needs).
+The virtio and ATA drivers of that kernel are modules; the hello bench needs no
+device, so no module is loaded; the storage guest loads its own (module_order()
+reads each module's `depends=` from its .modinfo, since the host may have no
+depmod/modprobe).
 """
 
 import argparse
@@ -40,6 +51,11 @@ CACHE = ROOT / "build" / "bench" / "linux"
 INIT_SRC = ROOT / "bench" / "linux" / "init.c"
 KBENCH_SRC = ROOT / "bench" / "linux" / "kbench.c"
 KBENCH_SWITCH = "toro_kbench=1"
+FSBENCH_SRC = ROOT / "bench" / "linux" / "fsbench.c"
+BUSYBOX = Path("/bin/busybox")
+# Disk drivers for every machine of the storage bench: virtio-blk over MMIO
+# (microvm) or PCI (pc/q35), and IDE through libata (pc: PIIX3's IDE).
+FSBENCH_MODULES = ["virtio_mmio", "virtio_pci", "virtio_blk", "ata_piix", "sd_mod"]
 META_PACKAGE = "linux-image-cloud-amd64"
 MARKER = "toro-bench: linux init"
 
@@ -201,6 +217,90 @@ def _build_initramfs(init, log, kbench=None):
     return out
 
 
+# --- the storage guest --------------------------------------------------------------
+
+def _module_name(path):
+    return path.name[:-len(".ko")].replace("-", "_")
+
+
+def module_order(tree, wanted):
+    """Module files to load, dependencies first, for the module names in wanted.
+    Built-in modules (modules.builtin) need no loading. Raises LinuxUnavailable
+    when one is neither built in nor a file of the tree."""
+    mods = list(tree.glob("lib/modules/*"))
+    if not mods:
+        raise LinuxUnavailable(f"{tree}: no lib/modules/")
+    files = {_module_name(p): p for p in mods[0].rglob("*.ko")}
+    builtin = set()
+    if (mods[0] / "modules.builtin").is_file():
+        builtin = {_module_name(Path(ln.strip())) for ln in
+                   (mods[0] / "modules.builtin").read_text().splitlines() if ln.strip()}
+    order = []
+
+    def visit(name, chain):
+        if name in builtin or name in order:
+            return
+        if name in chain:
+            raise LinuxUnavailable(f"module dependency loop: {' -> '.join(chain + [name])}")
+        if name not in files:
+            raise LinuxUnavailable(f"{tree.name}: module {name} is neither built in nor a "
+                                   "file of the package")
+        # The .modinfo section is NUL-separated key=value strings.
+        m = re.search(rb"\0depends=([^\0]*)\0", files[name].read_bytes())
+        for dep in (m.group(1).decode().split(",") if m and m.group(1) else []):
+            visit(dep.replace("-", "_"), chain + [name])
+        order.append(name)
+
+    for name in wanted:
+        visit(name, [])
+    return [files[n] for n in order]
+
+
+def _build_fsbench_initramfs(tree, init, fsbench, log):
+    out = CACHE / "initramfs-fsbench.cpio"
+    if not BUSYBOX.is_file():
+        raise LinuxUnavailable(f"{BUSYBOX} not found: install the Debian package "
+                               "'busybox-static'")
+    modules = module_order(tree, FSBENCH_MODULES)
+    inputs = [init, fsbench, BUSYBOX, Path(__file__)] + modules
+    if out.is_file() and all(out.stat().st_mtime >= p.stat().st_mtime for p in inputs):
+        return out
+    log(f"linux: {out.name} ({len(modules)} modules: "
+        f"{' '.join(_module_name(m) for m in modules)})")
+    names = "".join(_module_name(m) + "\n" for m in modules).encode()
+    entries = [
+        _cpio_entry("dev", 0o040755, ino=1),
+        _cpio_entry("dev/console", 0o020600, rdev=(5, 1), ino=2),
+        _cpio_entry("init", 0o100755, init.read_bytes(), ino=3),
+        _cpio_entry("fsbench", 0o100755, fsbench.read_bytes(), ino=4),
+        _cpio_entry("bin", 0o040755, ino=5),
+        _cpio_entry("bin/busybox", 0o100755, BUSYBOX.read_bytes(), ino=6),
+        _cpio_entry("mnt", 0o040755, ino=7),
+        _cpio_entry("modules", 0o040755, ino=8),
+        _cpio_entry("modules/list", 0o100644, names, ino=9),
+    ]
+    for i, m in enumerate(modules):
+        entries.append(_cpio_entry(f"modules/{_module_name(m)}.ko", 0o100644, m.read_bytes(),
+                                   ino=10 + i))
+    entries.append(_cpio_entry("TRAILER!!!", 0, ino=0))
+    blob = b"".join(entries)
+    blob += b"\0" * (-len(blob) % 512)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_bytes(blob)
+    os.replace(tmp, out)
+    return out
+
+
+def prepare_fsbench(guest, log=lambda s: print(s, file=sys.stderr)):
+    """Add the storage initramfs to a prepared guest (key "initramfs_fsbench").
+    Raises LinuxUnavailable with the reason; the hello guest is unaffected."""
+    init = _build_init(log)
+    fsbench = _build_static(FSBENCH_SRC, CACHE / "fsbench", ["-O2"], log)
+    guest["initramfs_fsbench"] = _build_fsbench_initramfs(guest["tree"], init, fsbench, log)
+    guest["modules"] = [_module_name(m) for m in module_order(guest["tree"], FSBENCH_MODULES)]
+    return guest
+
+
 def prepare(log=lambda s: print(s, file=sys.stderr)):
     """Fetch, unpack and pack what the reference guest needs; returns a dict
     (version, vmlinuz, initramfs). Raises LinuxUnavailable with the reason."""
@@ -209,7 +309,7 @@ def prepare(log=lambda s: print(s, file=sys.stderr)):
     version = tree.name
     vmlinuz = tree / "boot" / f"vmlinuz-{version}"
     initramfs = _build_initramfs(_build_init(log), log)
-    return {"version": version, "vmlinuz": vmlinuz, "initramfs": initramfs}
+    return {"version": version, "vmlinuz": vmlinuz, "initramfs": initramfs, "tree": tree}
 
 
 def prepare_kbench(guest, log=lambda s: print(s, file=sys.stderr)):
@@ -221,12 +321,17 @@ def prepare_kbench(guest, log=lambda s: print(s, file=sys.stderr)):
     return guest
 
 
-def cmdline(machine, tsc_khz, kbench=False):
-    """The kernel command line for a QEMU machine (microvm, pc or q35)."""
+def cmdline(machine, tsc_khz, kbench=False, fsbench=None):
+    """The kernel command line for a QEMU machine (microvm, pc or q35); fsbench is
+    (phase, disk, MiB) for the storage guest."""
     words = ["console=ttyS0", "quiet", "panic=-1"]
     if kbench:
         # Not a kernel parameter: the kernel passes it to /init's environment.
         words.append(KBENCH_SWITCH)
+    if fsbench:
+        phase, disk, mib = fsbench
+        words += [f"toro_fsbench={phase}", f"toro_fsbench_dev={disk}",
+                  f"toro_fsbench_mib={mib}"]
     if machine.startswith("microvm"):
         # No PCI on microvm: say so, as microVM guides do, instead of probing.
         words.append("pci=off")
@@ -237,10 +342,13 @@ def cmdline(machine, tsc_khz, kbench=False):
     return " ".join(words)
 
 
-def qemu_args(guest, machine, tsc_khz, kbench=False):
-    initrd = guest["initramfs_kbench"] if kbench else guest["initramfs"]
+def qemu_args(guest, machine, tsc_khz, kbench=False, fsbench=None):
+    if fsbench:
+        initrd = guest["initramfs_fsbench"]
+    else:
+        initrd = guest["initramfs_kbench"] if kbench else guest["initramfs"]
     return ["-kernel", str(guest["vmlinuz"]), "-initrd", str(initrd),
-            "-append", cmdline(machine, tsc_khz, kbench)]
+            "-append", cmdline(machine, tsc_khz, kbench, fsbench)]
 
 
 def main():
@@ -249,11 +357,14 @@ def main():
     ap.add_argument("--kbench", action="store_true",
                     help="prepare (and with --boot, boot) the kbench guest")
     ap.add_argument("--smp", default="1", help="CPUs for --boot (default 1)")
+    ap.add_argument("--fsbench", action="store_true", help="prepare the storage guest too")
     args = ap.parse_args()
     try:
         guest = prepare()
         if args.kbench:
             prepare_kbench(guest)
+        if args.fsbench:
+            prepare_fsbench(guest)
     except LinuxUnavailable as e:
         sys.exit(f"linux.py: {e}")
     khz, src = host_tsc_khz()
@@ -263,6 +374,9 @@ def main():
     if args.kbench:
         k = guest["initramfs_kbench"]
         print(f"kbench    {k} ({k.stat().st_size} bytes)")
+    if args.fsbench:
+        k = guest["initramfs_fsbench"]
+        print(f"fsbench   {k} ({k.stat().st_size} bytes; modules {' '.join(guest['modules'])})")
     print(f"host TSC  {khz} kHz ({src})")
     if args.boot:
         m = args.boot

@@ -9,8 +9,11 @@
  * unknown name=value words to init as environment, see the kernel's
  * Documentation/admin-guide/kernel-parameters.rst), it then runs /kbench
  * (bench/linux/kbench.c, only in the kbench initramfs) and waits for it
- * before ending the machine. Without it, nothing else happens: the hello
- * boot that `make bench` times is the same as before.
+ * before ending the machine. Likewise `toro_fsbench=write|read` runs
+ * /fsbench (bench/linux/fsbench.c, only in the storage initramfs), passing
+ * the environment on: its toro_fsbench* words say what to do. Without them,
+ * nothing else happens: the hello boot that `make bench` times is the same
+ * as before.
  *
  * Exit: isa-debug-exit at port 0xf4 (QEMU exits at once, status 1) when the
  * device is there; otherwise reboot(RB_POWER_OFF), which with -no-reboot
@@ -51,27 +54,28 @@ static char *put_str(char *p, const char *s)
 	return p;
 }
 
-static int kbench_wanted(char **envp)
+/* Whether the environment holds @word ("name=value"), or with @prefix_only a word starting so. */
+static int env_has(char **envp, const char *word, int prefix_only)
 {
 	for (; *envp; envp++) {
-		const char *a = *envp, *b = "toro_kbench=1";
+		const char *a = *envp, *b = word;
 
 		while (*b && *a == *b) {
 			a++;
 			b++;
 		}
-		if (!*a && !*b) {
+		if (!*b && (prefix_only || !*a)) {
 			return 1;
 		}
 	}
 	return 0;
 }
 
-static void run_kbench(int fd)
+/* Run @path with @envp, its stdout on @fd, and wait for it. */
+static void run_program(int fd, char *path, char **envp)
 {
-	static const char fail[] = "kbench: error: cannot exec /kbench\n";
-	char *argv[] = { "/kbench", 0 };
-	char *envp[] = { 0 };
+	char *argv[] = { path, 0 };
+	char fail[96], *p = fail;
 	pid_t pid = fork();
 
 	if (pid == 0) {
@@ -79,7 +83,8 @@ static void run_kbench(int fd)
 			dup2(fd, 1);
 		}
 		execve(argv[0], argv, envp);
-		(void)write(1, fail, sizeof(fail) - 1);
+		p = put_str(put_str(put_str(p, "toro-bench: error: cannot exec "), path), "\n");
+		(void)write(1, fail, (size_t)(p - fail));
 		_exit(127);
 	}
 	if (pid > 0) {
@@ -109,8 +114,13 @@ int main(int argc, char **argv, char **envp)
 		}
 	}
 
-	if (kbench_wanted(envp)) {
-		run_kbench(fd);
+	if (env_has(envp, "toro_kbench=1", 0)) {
+		char *none[] = { 0 };
+
+		run_program(fd, "/kbench", none);
+	}
+	if (env_has(envp, "toro_fsbench=", 1)) {
+		run_program(fd, "/fsbench", envp);
 	}
 
 	if (ioperm(DEBUG_EXIT_PORT, 1, 1) == 0) {
