@@ -13,9 +13,14 @@
  * bcache_close() write the dirty blocks back in block order and flush the
  * disk, bcache_sync_all() runs at INITCALL_EXIT as a safety net.
  *
- * Transfers of at least the cache's size bypass it: the cached blocks they
- * overlap are written back first (and, for a write, dropped), then the
- * transfer goes to the device directly.
+ * Transfers of whole aligned blocks adding up to at least BYPASS_BYTES_MIN
+ * (64 KiB; the runs of file data ext2 moves), and any transfer of at least the
+ * cache's size, bypass it: they go straight between the caller's buffer and
+ * the device in one request, and the cached blocks they overlap are then
+ * reconciled: a write copies the new data into them (a block written whole
+ * becomes clean: the device has it), a read takes the newer data of dirty ones.
+ * So nothing is written back or dropped for a bypass, and the cache never
+ * holds anything older than the device.
  *
  * Errors: a failed read returns -EIO and caches nothing. A failed write-back
  * keeps the block dirty (nothing is dropped) and returns -EIO to whoever
@@ -44,7 +49,8 @@
 #include <kernel/xcall.h>
 
 #define BLOCK_BYTES_MIN 4096
-#define BLOCKS_MIN 4 /* whatever the Kconfig size: room for a few blocks */
+#define BLOCKS_MIN 4		     /* whatever the Kconfig size: room for a few blocks */
+#define BYPASS_BYTES_MIN (64 * 1024) /* whole blocks: above a FAT cluster, below a file run */
 
 struct cblock {
 	uint64_t number; /* block number on the device */
@@ -130,14 +136,6 @@ static void hash_remove(struct bcache *c, struct cblock *b)
 	b->valid = false;
 }
 
-/* Forget @b (clean) and put it at the cold end, where the next allocation takes it. */
-static void drop(struct bcache *c, struct cblock *b)
-{
-	hash_remove(c, b);
-	lru_unlink(b);
-	lru_insert_after(c->lru.lru_prev, b);
-}
-
 static int write_back(struct bcache *c, struct cblock *b)
 {
 	int err = blkdev_write(c->dev, b->number * c->block_sectors, sectors_in(c, b->number),
@@ -213,28 +211,64 @@ static struct cblock *get_block(struct bcache *c, uint64_t number, bool overwrit
 	return b;
 }
 
-/* Write back (and for a write, drop) the cached blocks overlapping a transfer, then do it. */
-static int bypass(struct bcache *c, uint64_t sector, uint32_t count, void *buf, bool write)
+/*
+ * Makes cached block @b agree with the transfer of @count sectors at @sector that just
+ * reached the device: a write updates the overlap in @b (a block written whole is now
+ * clean); a read takes the overlap from @b when @b is dirty (newer than what came in).
+ */
+static void reconcile(struct bcache *c, struct cblock *b, uint64_t sector, uint32_t count,
+		      uint8_t *buf, bool write)
+{
+	uint32_t size = c->view.sector_size;
+	uint64_t start = b->number * c->block_sectors, end = start + sectors_in(c, b->number);
+	uint64_t lo = MAX(start, sector), hi = MIN(end, sector + count);
+	uint8_t *cached = b->data + (size_t)(lo - start) * size;
+	uint8_t *data = buf + (size_t)(lo - sector) * size;
+
+	if (write) {
+		memcpy(cached, data, (size_t)(hi - lo) * size);
+		if (b->dirty && lo == start && hi == end) {
+			b->dirty = false;
+			c->dirty--;
+		}
+	} else if (b->dirty) {
+		memcpy(data, cached, (size_t)(hi - lo) * size);
+	}
+}
+
+/*
+ * A transfer straight between @buf and the device; then the cached blocks it overlaps
+ * are reconciled with it, found by lookup when the range is shorter than the cache,
+ * else by a walk over the cache. If the device fails, the cache is left as it was.
+ */
+static int bypass(struct bcache *c, uint64_t sector, uint32_t count, uint8_t *buf, bool write)
 {
 	uint64_t first = sector / c->block_sectors;
 	uint64_t last = (sector + count - 1) / c->block_sectors;
-	int err;
+	int err = write ? blkdev_write(c->dev, sector, count, buf)
+			: blkdev_read(c->dev, sector, count, buf);
 
+	if (err) {
+		return err;
+	}
+	if (last - first < c->used) {
+		for (uint64_t n = first; n <= last; n++) {
+			struct cblock *b = lookup(c, n);
+
+			if (b) {
+				reconcile(c, b, sector, count, buf, write);
+			}
+		}
+		return 0;
+	}
 	for (unsigned int i = 0; i < c->used; i++) {
 		struct cblock *b = &c->blocks[i];
 
-		if (!b->valid || b->number < first || b->number > last) {
-			continue;
-		}
-		if (b->dirty && (err = write_back(c, b))) {
-			return err;
-		}
-		if (write) {
-			drop(c, b);
+		if (b->valid && b->number >= first && b->number <= last) {
+			reconcile(c, b, sector, count, buf, write);
 		}
 	}
-	return write ? blkdev_write(c->dev, sector, count, buf)
-		     : blkdev_read(c->dev, sector, count, buf);
+	return 0;
 }
 
 static int cached_transfer(struct bcache *c, uint64_t sector, uint32_t count, uint8_t *buf,
@@ -267,6 +301,22 @@ static int cached_transfer(struct bcache *c, uint64_t sector, uint32_t count, ui
 	return 0;
 }
 
+/*
+ * Whether a transfer goes straight to the device: whole aligned cache blocks adding up to
+ * BYPASS_BYTES_MIN (file data in runs: ext2 reads and writes them so), or anything of
+ * at least the cache's size, which would only evict everything else.
+ */
+static bool bypasses(const struct bcache *c, uint64_t sector, uint32_t count)
+{
+	uint64_t bytes = (uint64_t)count * c->view.sector_size;
+
+	if (bytes >= (uint64_t)c->capacity * c->block_bytes) {
+		return true;
+	}
+	return bytes >= BYPASS_BYTES_MIN && sector % c->block_sectors == 0 &&
+	       count % c->block_sectors == 0;
+}
+
 static int transfer(struct blkdev *view, uint64_t sector, uint32_t count, void *buf, bool write)
 {
 	struct bcache *c = cache_of(view);
@@ -279,7 +329,7 @@ static int transfer(struct blkdev *view, uint64_t sector, uint32_t count, void *
 		return 0;
 	}
 	kmutex_lock(&c->lock);
-	if ((uint64_t)count * view->sector_size >= (uint64_t)c->capacity * c->block_bytes) {
+	if (bypasses(c, sector, count)) {
 		err = bypass(c, sector, count, buf, write);
 	} else {
 		err = cached_transfer(c, sector, count, buf, write);

@@ -43,61 +43,94 @@ static int find_free_bit(const uint8_t *map, uint32_t first, uint32_t limit, uin
 	return -ENOSPC;
 }
 
-/* Takes a free block of @group, if its bitmap has one that is not metadata. */
-static int take_block(struct ext2_fs *fs, uint32_t group, uint8_t *map, uint32_t *out)
+static uint32_t group_first_block(const struct ext2_fs *fs, uint32_t group)
+{
+	return fs->sb.s_first_data_block + group * fs->sb.s_blocks_per_group;
+}
+
+/*
+ * Takes from @group's bitmap the first free block at or after bit @from that may hold
+ * data, and up to @max - 1 free ones right after it. 0 and *@first, *@count; -ENOSPC.
+ */
+static int take_run(struct ext2_fs *fs, uint32_t group, uint32_t from, uint32_t max, uint8_t *map,
+		    uint32_t *first, uint32_t *count)
 {
 	struct ext2_group_desc *gd = &fs->groups[group];
-	uint32_t base = fs->sb.s_first_data_block + group * fs->sb.s_blocks_per_group;
-	uint32_t bit = 0;
+	uint32_t base = group_first_block(fs, group), limit = group_blocks(fs, group);
+	uint32_t bit = from, n = 0;
 	int err = ext2_bread(fs, gd->bg_block_bitmap, map);
 
 	if (err) {
 		return err;
 	}
-	while (!find_free_bit(map, bit, group_blocks(fs, group), &bit)) {
-		if (ext2_block_valid(fs, base + bit)) {
-			flip_bit(map, bit);
-			err = ext2_bwrite(fs, gd->bg_block_bitmap, map);
-			if (err) {
-				return err;
-			}
-			gd->bg_free_blocks_count--;
-			fs->sb.s_free_blocks_count--;
-			fs->dirty = true;
-			*out = base + bit;
-			return 0;
-		}
+	while (!find_free_bit(map, bit, limit, &bit) && !ext2_block_valid(fs, base + bit)) {
 		bit++;
 	}
-	return -ENOSPC;
+	while (n < max && bit + n < limit && !test_bit(map, bit + n) &&
+	       ext2_block_valid(fs, base + bit + n)) {
+		flip_bit(map, bit + n);
+		n++;
+	}
+	if (n == 0) {
+		return -ENOSPC;
+	}
+	err = ext2_bwrite(fs, gd->bg_block_bitmap, map);
+	if (err) {
+		return err;
+	}
+	gd->bg_free_blocks_count -= n;
+	fs->sb.s_free_blocks_count -= n;
+	fs->dirty = true;
+	*first = base + bit;
+	*count = n;
+	return 0;
 }
 
-/* ext2_new_block() - allocate a block, from @goal_group if it has one. 0, -ENOSPC, -EIO. */
-int ext2_new_block(struct ext2_fs *fs, uint32_t goal_group, uint32_t *out)
+/*
+ * ext2_new_blocks() - allocate up to @max (>= 1) contiguous blocks, the first at or
+ * after @goal when its group has room there (then the rest of that group, then the
+ * other groups), so a file written in order lies in order on the disk. At least one
+ * block is taken: 0 and *@first, *@count; -ENOSPC, -EIO.
+ */
+int ext2_new_blocks(struct ext2_fs *fs, uint32_t goal, uint32_t max, uint32_t *first,
+		    uint32_t *count)
 {
+	uint32_t goal_group = 0, goal_bit = 0;
 	uint8_t *map;
 	int err = -ENOSPC;
 
-	if (fs->sb.s_free_blocks_count == 0) {
+	if (fs->sb.s_free_blocks_count == 0 || max == 0) {
 		return -ENOSPC;
+	}
+	if (goal > fs->sb.s_first_data_block && goal < fs->sb.s_blocks_count) {
+		goal_group = (goal - fs->sb.s_first_data_block) / fs->sb.s_blocks_per_group;
+		goal_bit = goal - group_first_block(fs, goal_group);
 	}
 	map = ext2_balloc_buf(fs);
 	if (!map) {
 		return -ENOMEM;
 	}
-	for (uint32_t i = 0; i < fs->group_count; i++) {
+	/* The goal's group from the goal on, every other group, then the goal's head. */
+	for (uint32_t i = 0; i <= fs->group_count && err == -ENOSPC; i++) {
 		uint32_t group = (goal_group + i) % fs->group_count;
+		uint32_t from = i == 0 ? goal_bit : 0;
 
-		if (fs->groups[group].bg_free_blocks_count == 0) {
+		if (fs->groups[group].bg_free_blocks_count == 0 ||
+		    (i == fs->group_count && goal_bit == 0)) {
 			continue;
 		}
-		err = take_block(fs, group, map, out);
-		if (err != -ENOSPC) {
-			break;
-		}
+		err = take_run(fs, group, from, max, map, first, count);
 	}
 	free(map);
 	return err;
+}
+
+/* ext2_new_block() - allocate a block, from @goal_group if it has one. 0, -ENOSPC, -EIO. */
+int ext2_new_block(struct ext2_fs *fs, uint32_t goal_group, uint32_t *out)
+{
+	uint32_t count;
+
+	return ext2_new_blocks(fs, group_first_block(fs, goal_group), 1, out, &count);
 }
 
 /* ext2_free_block() - give @block back. 0, or -EIO if it is not a data block in use. */

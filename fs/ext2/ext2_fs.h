@@ -3,8 +3,9 @@
  * ext2_fs.h - private state of a mounted ext2 volume and the functions the files of
  * fs/ext2/ share: super.c (mount, block I/O, sync), balloc.c (bitmaps), inode.c (inodes
  * and block mapping), dir.c (directory blocks), file.c (read/write/truncate), namei.c
- * (paths). Blocks go straight to the device (write-through); the superblock and group
- * descriptors live in memory and are written by ext2_sync().
+ * (paths), run.c (runs of contiguous file blocks). Blocks go to the device given at
+ * mount (the block cache's view on Toro); the superblock and group descriptors live in
+ * memory and are written by ext2_sync().
  */
 #ifndef FS_EXT2_EXT2_FS_H
 #define FS_EXT2_EXT2_FS_H
@@ -38,6 +39,8 @@ struct ext2_fs {
 int ext2_bread(struct ext2_fs *fs, uint32_t block, void *buf);
 int ext2_bwrite(struct ext2_fs *fs, uint32_t block, const void *buf);
 int ext2_bzero(struct ext2_fs *fs, uint32_t block);
+int ext2_bread_run(struct ext2_fs *fs, uint32_t block, uint32_t count, void *buf);
+int ext2_bwrite_run(struct ext2_fs *fs, uint32_t block, uint32_t count, const void *buf);
 bool ext2_block_valid(const struct ext2_fs *fs, uint32_t block);
 bool ext2_group_has_super(const struct ext2_fs *fs, uint32_t group);
 void *ext2_balloc_buf(const struct ext2_fs *fs);
@@ -45,6 +48,8 @@ int ext2_corrupt(struct ext2_fs *fs, const char *what);
 
 /* balloc.c */
 int ext2_new_block(struct ext2_fs *fs, uint32_t goal_group, uint32_t *out);
+int ext2_new_blocks(struct ext2_fs *fs, uint32_t goal, uint32_t max, uint32_t *first,
+		    uint32_t *count);
 int ext2_free_block(struct ext2_fs *fs, uint32_t block);
 int ext2_new_inode(struct ext2_fs *fs, uint32_t goal_group, bool dir, uint32_t *out);
 int ext2_free_inode(struct ext2_fs *fs, uint32_t ino, bool dir);
@@ -57,6 +62,21 @@ void ext2_set_isize(struct ext2_fs *fs, struct ext2_inode *inode, uint64_t size)
 uint64_t ext2_max_blocks(const struct ext2_fs *fs);
 int ext2_bmap(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode, uint64_t lblock,
 	      bool create, uint32_t *out);
+bool ext2_pointer_ok(const struct ext2_fs *fs, uint32_t block, const uint32_t *chain, int n);
+
+/* The pointer array that maps a file block (ext2_find_leaf()). */
+struct ext2_leaf {
+	uint32_t *ptrs; /* buf, holding the direct slots or the indirect block; NULL: a hole */
+	uint32_t index; /* the file block's entry in ptrs */
+	uint32_t end;	/* entries in the array */
+	uint32_t block; /* the indirect block held in buf, 0 for the direct slots */
+	int depth;	/* indirect levels above the data: chain[0, depth) */
+	uint32_t chain[EXT2_INDIRECT_LEVELS + 1];
+	uint32_t *buf; /* the caller's, block_size bytes */
+};
+
+int ext2_find_leaf(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode, uint64_t lblock,
+		   bool create, uint32_t *goal, struct ext2_leaf *leaf);
 int ext2_free_from(struct ext2_fs *fs, struct ext2_inode *inode, uint64_t first);
 int ext2_check_blocks(struct ext2_fs *fs, struct ext2_inode *inode);
 
@@ -83,6 +103,14 @@ int ext2_dir_set_ino(struct ext2_fs *fs, struct ext2_inode *dir, const char *nam
 		     uint32_t ino, uint16_t mode);
 int ext2_dir_is_empty(struct ext2_fs *fs, struct ext2_inode *dir);
 int ext2_dir_init(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *dir, uint32_t parent);
+
+/* run.c */
+int ext2_map_run(struct ext2_fs *fs, struct ext2_inode *inode, uint64_t lblock, uint32_t max,
+		 uint32_t *phys, uint32_t *count);
+int ext2_alloc_run(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode, uint64_t lblock,
+		   uint32_t max, uint32_t goal, uint32_t *phys, uint32_t *count);
+int ext2_release_run(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode, uint64_t lblock,
+		     uint32_t count);
 
 /* file.c */
 int ext2_truncate_inode(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode, uint64_t size);

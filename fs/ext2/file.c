@@ -28,31 +28,96 @@ static bool is_fast_symlink(const struct ext2_inode *inode)
 	       inode->i_size <= EXT2_FAST_SYMLINK_MAX;
 }
 
-static long read_blocks(struct ext2_fs *fs, struct ext2_inode *inode, uint64_t offset, uint8_t *out,
-			size_t len)
+/* File blocks from the one holding byte @pos to the one holding byte @end - 1. */
+static uint32_t blocks_left(const struct ext2_fs *fs, uint64_t pos, uint64_t end)
 {
-	uint8_t *buf = ext2_balloc_buf(fs);
-	size_t done = 0;
-	int err = 0;
+	uint64_t n = (end - 1) / fs->block_size - pos / fs->block_size + 1;
+
+	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+/*
+ * Moves @n bytes at @in_block of disk block @block between it and @data, through a
+ * block buffer; @fresh: a block new to the file, whose other bytes become zeros.
+ */
+static int partial_io(struct ext2_fs *fs, uint32_t block, uint32_t in_block, uint8_t *data,
+		      size_t n, bool write, bool fresh)
+{
+	uint8_t *buf = fresh ? calloc(1, fs->block_size) : ext2_balloc_buf(fs);
+	int err;
 
 	if (!buf) {
 		return -ENOMEM;
 	}
+	err = fresh ? 0 : ext2_bread(fs, block, buf);
+	if (!err && write) {
+		memcpy(buf + in_block, data, n);
+		err = ext2_bwrite(fs, block, buf);
+	} else if (!err) {
+		memcpy(data, buf + in_block, n);
+	}
+	free(buf);
+	return err;
+}
+
+/*
+ * Moves @len bytes at file position @pos between @data and the run of disk blocks from
+ * @phys that holds them: a partial first or last block through partial_io(), the whole
+ * blocks between in one device request straight from or to @data (run.c).
+ */
+static int run_io(struct ext2_fs *fs, uint32_t phys, uint64_t pos, uint8_t *data, size_t len,
+		  bool write, bool fresh)
+{
+	uint32_t bs = fs->block_size, in_block = pos % bs, whole;
+	int err = 0;
+
+	if (in_block || len < bs) {
+		size_t n = MIN(len, (size_t)(bs - in_block));
+
+		err = partial_io(fs, phys, in_block, data, n, write, fresh);
+		phys++;
+		data += n;
+		len -= n;
+	}
+	whole = (uint32_t)(len / bs);
+	if (!err && whole) {
+		err = write ? ext2_bwrite_run(fs, phys, whole, data)
+			    : ext2_bread_run(fs, phys, whole, data);
+		phys += whole;
+		data += (size_t)whole * bs;
+		len -= (size_t)whole * bs;
+	}
+	if (!err && len) {
+		err = partial_io(fs, phys, 0, data, len, write, fresh);
+	}
+	return err;
+}
+
+static long read_blocks(struct ext2_fs *fs, struct ext2_inode *inode, uint64_t offset, uint8_t *out,
+			size_t len)
+{
+	size_t done = 0;
+	int err = 0;
+
 	while (done < len && !err) {
 		uint64_t pos = offset + done;
-		uint32_t in_block = pos % fs->block_size, block;
-		size_t chunk = MIN(len - done, (size_t)(fs->block_size - in_block));
+		uint32_t phys, count;
+		size_t chunk;
 
-		err = ext2_bmap(fs, 0, inode, pos / fs->block_size, false, &block);
-		if (!err && block == 0) {
+		err = ext2_map_run(fs, inode, pos / fs->block_size,
+				   blocks_left(fs, pos, offset + len), &phys, &count);
+		if (err) {
+			break;
+		}
+		chunk = (size_t)MIN((uint64_t)(len - done),
+				    (uint64_t)count * fs->block_size - pos % fs->block_size);
+		if (phys == 0) {
 			memset(out + done, 0, chunk);
-		} else if (!err) {
-			err = ext2_bread(fs, block, buf);
-			memcpy(out + done, buf + in_block, chunk);
+		} else {
+			err = run_io(fs, phys, pos, out + done, chunk, false, false);
 		}
 		done += chunk;
 	}
-	free(buf);
 	return err ? err : (long)len;
 }
 
@@ -80,30 +145,62 @@ long ext2_read(struct ext2_fs *fs, uint32_t ino, uint64_t offset, void *buf, siz
 	return read_blocks(fs, &inode, offset, buf, len);
 }
 
-static int write_block(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode, uint64_t pos,
-		       const uint8_t *src, size_t chunk, uint8_t *buf)
+/* Where a new block for file block @lblock should go: after the block before it. */
+static uint32_t write_goal(struct ext2_fs *fs, struct ext2_inode *inode, uint64_t lblock)
 {
-	uint32_t in_block = pos % fs->block_size, block;
-	int err = ext2_bmap(fs, ino, inode, pos / fs->block_size, true, &block);
+	uint32_t phys = 0, count;
 
-	if (err) {
-		return err;
+	if (lblock == 0 || ext2_map_run(fs, inode, lblock - 1, 1, &phys, &count)) {
+		return 0;
 	}
-	if (chunk < fs->block_size) {
-		err = ext2_bread(fs, block, buf);
-		if (err) {
-			return err;
+	return phys ? phys + 1 : 0;
+}
+
+/*
+ * Writes @len bytes at @offset, a run at a time: blocks already there are overwritten,
+ * a hole is filled with new contiguous blocks first (ext2_alloc_run()), given back if
+ * their data cannot be written. Returns the bytes written; *@err says why it stopped.
+ */
+static size_t write_runs(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode,
+			 uint64_t offset, const uint8_t *src, size_t len, int *err)
+{
+	uint32_t goal = write_goal(fs, inode, offset / fs->block_size);
+	size_t done = 0;
+
+	*err = 0;
+	while (done < len && !*err) {
+		uint64_t pos = offset + done, lblock = pos / fs->block_size;
+		uint32_t phys, count;
+		bool fresh;
+		size_t chunk;
+
+		*err = ext2_map_run(fs, inode, lblock, blocks_left(fs, pos, offset + len), &phys,
+				    &count);
+		fresh = !*err && phys == 0;
+		if (fresh) {
+			*err = ext2_alloc_run(fs, ino, inode, lblock, count, goal, &phys, &count);
+		}
+		if (*err) {
+			break;
+		}
+		chunk = (size_t)MIN((uint64_t)(len - done),
+				    (uint64_t)count * fs->block_size - pos % fs->block_size);
+		/* run_io() only reads @src when writing. */
+		*err = run_io(fs, phys, pos, (uint8_t *)src + done, chunk, true, fresh);
+		if (*err && fresh) {
+			ext2_release_run(fs, ino, inode, lblock, count);
+		} else if (!*err) {
+			done += chunk;
+			goal = phys + count;
 		}
 	}
-	memcpy(buf + in_block, src, chunk);
-	return ext2_bwrite(fs, block, buf);
+	return done;
 }
 
 long ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t offset, const void *src, size_t len)
 {
 	struct ext2_inode inode;
-	size_t done = 0;
-	uint8_t *buf;
+	size_t done;
 	int err;
 
 	if (fs->read_only) {
@@ -119,20 +216,7 @@ long ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t offset, const void *s
 	if (offset > max_size(fs) || len > max_size(fs) - offset) {
 		return -EFBIG;
 	}
-	buf = ext2_balloc_buf(fs);
-	if (!buf) {
-		return -ENOMEM;
-	}
-	while (done < len && !err) {
-		uint64_t pos = offset + done;
-		size_t chunk = MIN(len - done, (size_t)(fs->block_size - pos % fs->block_size));
-
-		err = write_block(fs, ino, &inode, pos, (const uint8_t *)src + done, chunk, buf);
-		if (!err) {
-			done += chunk;
-		}
-	}
-	free(buf);
+	done = write_runs(fs, ino, &inode, offset, src, len, &err);
 	if (done && offset + done > ext2_isize(&inode)) {
 		ext2_set_isize(fs, &inode, offset + done);
 	}

@@ -114,9 +114,13 @@ static int block_path(const struct ext2_fs *fs, uint64_t lblock, uint32_t *slot,
 	return -EFBIG;
 }
 
-static int alloc_zeroed(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode, uint32_t *out)
+/* A zeroed block for the block map, at or after *@goal (0: in @ino's group); moves *@goal on. */
+static int alloc_zeroed(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode, uint32_t *goal,
+			uint32_t *out)
 {
-	int err = ext2_new_block(fs, ext2_ino_group(fs, ino), out);
+	uint32_t count;
+	int err = *goal ? ext2_new_blocks(fs, *goal, 1, out, &count)
+			: ext2_new_block(fs, ext2_ino_group(fs, ino), out);
 
 	if (err) {
 		return err;
@@ -127,11 +131,12 @@ static int alloc_zeroed(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *ino
 		return err;
 	}
 	inode->i_blocks += fs->block_size / EXT2_INODE_BLOCK_UNIT;
+	*goal = *out + 1;
 	return 0;
 }
 
 /* Checks a pointer from the disk: a data block that is not one of @chain's blocks. */
-static bool pointer_ok(const struct ext2_fs *fs, uint32_t block, const uint32_t *chain, int n)
+bool ext2_pointer_ok(const struct ext2_fs *fs, uint32_t block, const uint32_t *chain, int n)
 {
 	if (!ext2_block_valid(fs, block)) {
 		return false;
@@ -149,6 +154,7 @@ struct bmap_walk {
 	uint32_t ino;
 	struct ext2_inode *inode;
 	bool create;
+	uint32_t goal; /* where new blocks go; 0: the inode's group */
 	uint32_t chain[EXT2_INDIRECT_LEVELS + 1];
 	uint32_t *buf;
 };
@@ -164,17 +170,36 @@ static int walk_level(struct bmap_walk *w, int level, uint32_t index)
 	}
 	next = w->buf[index];
 	if (next == 0 && w->create) {
-		err = alloc_zeroed(w->fs, w->ino, w->inode, &next);
+		err = alloc_zeroed(w->fs, w->ino, w->inode, &w->goal, &next);
 		if (err) {
 			return err;
 		}
 		w->buf[index] = next;
 		err = ext2_bwrite(w->fs, w->chain[level], w->buf);
-	} else if (next && !pointer_ok(w->fs, next, w->chain, level + 1)) {
+	} else if (next && !ext2_pointer_ok(w->fs, next, w->chain, level + 1)) {
 		err = ext2_corrupt(w->fs, "bad indirect block pointer");
 	}
 	w->chain[level + 1] = next;
 	return err;
+}
+
+/* Fills chain[0] from i_block[@slot], allocating it with @w->create. */
+static int walk_root(struct bmap_walk *w, uint32_t slot)
+{
+	struct ext2_inode *inode = w->inode;
+	int err;
+
+	w->chain[0] = inode->i_block[slot];
+	if (w->chain[0] == 0 && w->create) {
+		err = alloc_zeroed(w->fs, w->ino, inode, &w->goal, &w->chain[0]);
+		if (err) {
+			return err;
+		}
+		inode->i_block[slot] = w->chain[0];
+	} else if (w->chain[0] && !ext2_block_valid(w->fs, w->chain[0])) {
+		return ext2_corrupt(w->fs, "bad block pointer in an inode");
+	}
+	return 0;
 }
 
 /*
@@ -189,18 +214,11 @@ int ext2_bmap(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode, uint64
 	uint32_t offsets[EXT2_INDIRECT_LEVELS], slot;
 	int depth, err = block_path(fs, lblock, &slot, offsets, &depth);
 
+	if (!err) {
+		err = walk_root(&w, slot);
+	}
 	if (err) {
 		return err;
-	}
-	w.chain[0] = inode->i_block[slot];
-	if (w.chain[0] == 0 && create) {
-		err = alloc_zeroed(fs, ino, inode, &w.chain[0]);
-		if (err) {
-			return err;
-		}
-		inode->i_block[slot] = w.chain[0];
-	} else if (w.chain[0] && !ext2_block_valid(fs, w.chain[0])) {
-		return ext2_corrupt(fs, "bad block pointer in an inode");
 	}
 	w.buf = ext2_balloc_buf(fs);
 	if (!w.buf) {
@@ -212,6 +230,58 @@ int ext2_bmap(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode, uint64
 	free(w.buf);
 	/* A hole above the last level leaves the rest of chain[] zero. */
 	*out = err ? 0 : w.chain[depth];
+	return err;
+}
+
+/*
+ * ext2_find_leaf() - the pointer array that maps file block @lblock, read into
+ * @leaf->buf (block_size bytes, the caller's): i_block's direct slots (depth 0), or the
+ * last-level indirect block. With @create, missing indirect blocks are allocated (zeroed, from
+ * *@goal on, which moves past them) and @inode changes in memory; without, a missing
+ * one leaves @leaf->ptrs NULL: a hole to the end of that array. 0, -EIO, -ENOSPC, -EFBIG.
+ */
+int ext2_find_leaf(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode, uint64_t lblock,
+		   bool create, uint32_t *goal, struct ext2_leaf *leaf)
+{
+	struct bmap_walk w = {.fs = fs, .ino = ino, .inode = inode, .create = create};
+	uint32_t offsets[EXT2_INDIRECT_LEVELS], slot;
+	int depth, err = block_path(fs, lblock, &slot, offsets, &depth);
+
+	if (err) {
+		return err;
+	}
+	memset(leaf->chain, 0, sizeof(leaf->chain));
+	if (depth == 0) {
+		/* A copy: i_block of the packed inode may not be aligned for a pointer. */
+		memcpy(leaf->buf, inode->i_block, EXT2_NDIR_BLOCKS * sizeof(uint32_t));
+		*leaf = (struct ext2_leaf){.ptrs = leaf->buf,
+					   .index = slot,
+					   .end = EXT2_NDIR_BLOCKS,
+					   .buf = leaf->buf};
+		return 0;
+	}
+	w.goal = goal ? *goal : 0;
+	w.buf = leaf->buf;
+	err = walk_root(&w, slot);
+	for (int level = 0; level < depth - 1 && w.chain[level] && !err; level++) {
+		err = walk_level(&w, level, offsets[level]);
+	}
+	if (goal) {
+		*goal = w.goal;
+	}
+	if (err) {
+		return err;
+	}
+	memcpy(leaf->chain, w.chain, sizeof(leaf->chain));
+	leaf->depth = depth;
+	leaf->block = w.chain[depth - 1];
+	leaf->index = offsets[depth - 1];
+	leaf->end = fs->ptrs_per_block;
+	leaf->ptrs = NULL;
+	if (leaf->block) {
+		err = ext2_bread(fs, leaf->block, leaf->buf);
+		leaf->ptrs = err ? NULL : leaf->buf;
+	}
 	return err;
 }
 

@@ -17,33 +17,48 @@
 
 #include "ext2_fs.h"
 
-static int dev_io(struct ext2_fs *fs, uint32_t block, void *buf, bool write)
+static int dev_io(struct ext2_fs *fs, uint32_t block, uint32_t count, void *buf, bool write)
 {
 	uint32_t per_block = fs->block_size / fs->dev->sector_size;
 	uint64_t sector = (uint64_t)block * per_block;
 
-	if (block >= fs->sb.s_blocks_count) {
+	if (block >= fs->sb.s_blocks_count || count > fs->sb.s_blocks_count - block) {
 		return -EIO;
 	}
 	if (write) {
 		if (fs->read_only) {
 			return -EROFS;
 		}
-		return fs->dev->ops->write(fs->dev, sector, per_block, buf);
+		return fs->dev->ops->write(fs->dev, sector, count * per_block, buf);
 	}
-	return fs->dev->ops->read(fs->dev, sector, per_block, buf);
+	return fs->dev->ops->read(fs->dev, sector, count * per_block, buf);
 }
 
 /* ext2_bread() - read block @block into @buf (block_size bytes). 0, -EIO. */
 int ext2_bread(struct ext2_fs *fs, uint32_t block, void *buf)
 {
-	return dev_io(fs, block, buf, false);
+	return dev_io(fs, block, 1, buf, false);
 }
 
 /* ext2_bwrite() - write @buf to block @block. 0, -EIO, -EROFS. */
 int ext2_bwrite(struct ext2_fs *fs, uint32_t block, const void *buf)
 {
-	return dev_io(fs, block, (void *)buf, true);
+	return dev_io(fs, block, 1, (void *)buf, true);
+}
+
+/*
+ * ext2_bread_run(), ext2_bwrite_run() - @count consecutive blocks from @block in one
+ * device request, straight between @buf and the device (a run this large passes the
+ * block cache by: bcache.h). 0, -EIO, -EROFS.
+ */
+int ext2_bread_run(struct ext2_fs *fs, uint32_t block, uint32_t count, void *buf)
+{
+	return dev_io(fs, block, count, buf, false);
+}
+
+int ext2_bwrite_run(struct ext2_fs *fs, uint32_t block, uint32_t count, const void *buf)
+{
+	return dev_io(fs, block, count, (void *)buf, true);
 }
 
 void *ext2_balloc_buf(const struct ext2_fs *fs)

@@ -10,8 +10,10 @@
  * change. The view is used only on the disk's owner CPU (blkdev_read/write
  * forward there), so it needs no lock.
  *
- * Large transfers (at least a whole cache's worth of a disk's blocks) bypass
- * the cache, after writing back or dropping the cached blocks they overlap.
+ * Transfers of whole aligned cache blocks adding up to 64 KiB or more (file
+ * data in runs), and any of at least a whole cache's worth, bypass the cache:
+ * one request straight to the disk, then the cached blocks they overlap are
+ * brought up to date with it (bcache.c), so none is ever stale.
  */
 #ifndef KERNEL_BCACHE_H
 #define KERNEL_BCACHE_H

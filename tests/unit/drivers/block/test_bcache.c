@@ -163,6 +163,52 @@ static void eviction_under_pressure(void)
 	memdisk_free(&m);
 }
 
+/*
+ * A bypassing write updates the cached blocks it overlaps instead of writing them back:
+ * one it covers whole becomes clean, one it covers in part stays dirty with both data.
+ */
+static void bypass_reconcile(void)
+{
+	struct memdisk m;
+	struct blkdev *view;
+	const uint32_t big = CACHE_BYTES / 512;
+	uint8_t *buf = malloc((size_t)big * 512), small[512];
+	unsigned long writes;
+
+	memdisk_init(&m, "vdc", 512, 2 * big, 0x11);
+	view = bcache_open(&m.dev);
+	memset(small, 0x22, sizeof(small));
+	CHECK_EQ(view->ops->write(view, 3, 1, small), 0);  /* block 0: only partly overwritten */
+	CHECK_EQ(view->ops->write(view, 17, 1, small), 0); /* block 2: overwritten whole */
+	memset(buf, 0x33, (size_t)big * 512);
+	writes = m.writes;
+	CHECK_EQ(view->ops->write(view, 4, big, buf), 0);
+	CHECK_EQ(m.writes, writes + 1); /* the transfer alone: nothing written back */
+	CHECK_EQ(view->ops->read(view, 0, 24, buf), 0);
+	CHECK_EQ(buf[3 * 512], 0x22);
+	CHECK_EQ(buf[4 * 512], 0x33);
+	CHECK_EQ(buf[17 * 512], 0x33);
+	CHECK_EQ(buf[0], 0x11);
+	writes = m.writes;
+	CHECK_EQ(bcache_sync(view), 0);
+	CHECK_EQ(m.writes, writes + 1); /* block 0 only: block 2 became clean */
+	CHECK_EQ(m.data[3 * 512], 0x22);
+	CHECK_EQ(m.data[4 * 512], 0x33);
+	CHECK_EQ(m.data[17 * 512], 0x33);
+	/* A failed bypass leaves the cache as it was. */
+	CHECK_EQ(view->ops->write(view, 40, 1, small), 0);
+	m.fail_writes = true;
+	memset(buf, 0x44, (size_t)big * 512);
+	CHECK_EQ(view->ops->write(view, 32, big, buf), -EIO);
+	m.fail_writes = false;
+	CHECK_EQ(view->ops->read(view, 40, 1, small), 0);
+	CHECK_EQ(small[0], 0x22);
+	CHECK_EQ(bcache_close(view), 0);
+	CHECK_EQ(m.data[40 * 512], 0x22);
+	free(buf);
+	memdisk_free(&m);
+}
+
 /* Large transfers go to the disk in one request and still see, and supersede, cached data. */
 static void bypass_coherence(void)
 {
@@ -180,9 +226,9 @@ static void bypass_coherence(void)
 	m.largest_request = 0;
 	CHECK_EQ(view->ops->read(view, 0, big, buf), 0);
 	CHECK_EQ(m.largest_request, big); /* one request: bypassed */
-	CHECK_EQ(buf[20 * 512], 0x22);	  /* written back first */
+	CHECK_EQ(buf[20 * 512], 0x22);	  /* the dirty cached data, newer than the disk's */
 	CHECK_EQ(buf[21 * 512], 0x11);
-	CHECK_EQ(m.data[20 * 512], 0x22);
+	CHECK_EQ(m.data[20 * 512], 0x11); /* a read writes nothing back */
 
 	CHECK_EQ(view->ops->write(view, 40, 1, small), 0); /* dirty again, in another block */
 	memset(buf, 0x33, (size_t)big * 512);
@@ -190,7 +236,7 @@ static void bypass_coherence(void)
 	CHECK_EQ(m.data[40 * 512], 0x33);
 	CHECK_EQ(m.data[7 * 512], 0x11); /* the edge block's other sectors are kept */
 	CHECK_EQ(view->ops->read(view, 20, 1, small), 0);
-	CHECK_EQ(small[0], 0x33); /* the cached copy was dropped, not served stale */
+	CHECK_EQ(small[0], 0x33); /* the cached copy was updated, not served stale */
 	CHECK_EQ(view->ops->read(view, 0, 8, buf), 0);
 	CHECK_EQ(buf[0], 0x11);
 	CHECK_EQ(bcache_close(view), 0);
@@ -358,6 +404,7 @@ int main(void)
 	random_ops(8192, 37, 4); /* blocks of one sector, and the 4-block minimum */
 	eviction_under_pressure();
 	bypass_coherence();
+	bypass_reconcile();
 	device_errors();
 	open_share_and_checks();
 	dedication();
