@@ -8,6 +8,7 @@
  * belongs to the caller, who is blocked until the worker wakes it; the worker
  * reads the node's fields before waking the caller and never after.
  */
+#include <stdbool.h>
 #include <toro/thread.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
@@ -29,6 +30,7 @@ struct call_queue {
 	struct xmsg *head;
 	struct xmsg *tail;
 	struct thread *worker;
+	bool worker_idle; /* blocked for want of calls, not inside one */
 } __attribute__((aligned(64)));
 
 static struct call_queue queues[NR_CPUS];
@@ -49,6 +51,13 @@ static void *worker_main(void *unused)
 			req->result = req->fn(req->arg);
 			thread_wake(req->caller); /* last touch of req */
 		}
+		/*
+		 * Only this block is for want of work: a call that blocks (disk
+		 * I/O, a kmutex) is woken by its own event, and a wake-up from
+		 * here would cut that wait short while the thread still sits on
+		 * its wait queue.
+		 */
+		q->worker_idle = true;
 		thread_block(); /* xcall_receive() wakes us */
 	}
 	return NULL;
@@ -70,8 +79,9 @@ void xcall_receive(struct xmsg *m)
 		if (!q->worker) {
 			panic("cpu %u: no memory for the call worker", cpu_id());
 		}
-	} else {
-		thread_wake(q->worker); /* a no-op unless it is blocked */
+	} else if (q->worker_idle) {
+		q->worker_idle = false;
+		thread_wake(q->worker);
 	}
 }
 
