@@ -56,7 +56,7 @@ struct cblock {
 	uint64_t number; /* block number on the device */
 	uint8_t *data;	 /* block_bytes, allocated on first use */
 	bool valid;	 /* in the hash, data holds the block */
-	bool dirty;	 /* newer than the device */
+	uint64_t dirty;	 /* bit i: sector i of the block is newer than the device */
 	struct cblock *hash_next;
 	struct cblock *lru_prev; /* the LRU list: most recently used first */
 	struct cblock *lru_next;
@@ -136,17 +136,43 @@ static void hash_remove(struct bcache *c, struct cblock *b)
 	b->valid = false;
 }
 
+/* Bits @first .. @first + @n - 1: those sectors of a block. */
+static uint64_t sector_mask(uint64_t first, uint64_t n)
+{
+	return (n >= 64 ? ~0ULL : (1ULL << n) - 1) << first;
+}
+
+/*
+ * Write the dirty sectors of @b back, a run of consecutive ones per request:
+ * only what changed reaches the device, so a block that shares sectors with
+ * a region the device refuses to take (QEMU vvfat's boot sector) still goes.
+ */
 static int write_back(struct bcache *c, struct cblock *b)
 {
-	int err = blkdev_write(c->dev, b->number * c->block_sectors, sectors_in(c, b->number),
-			       b->data);
+	uint32_t size = c->view.sector_size, n = sectors_in(c, b->number);
+	uint64_t base = b->number * c->block_sectors;
 
-	if (err) {
-		pr_err("%s: cannot write back block %llu (%d); it stays dirty\n", c->view.name,
-		       (unsigned long long)b->number, err);
-		return err;
+	for (uint32_t i = 0; i < n;) {
+		uint32_t j = i;
+		int err;
+
+		if (!(b->dirty & (1ULL << i))) {
+			i++;
+			continue;
+		}
+		while (j < n && (b->dirty & (1ULL << j))) {
+			j++;
+		}
+		err = blkdev_write(c->dev, base + i, j - i, b->data + (size_t)i * size);
+		if (err) {
+			pr_err("%s: cannot write back sectors %llu-%llu (%d); they stay dirty\n",
+			       c->view.name, (unsigned long long)(base + i),
+			       (unsigned long long)(base + j - 1), err);
+			return err;
+		}
+		b->dirty &= ~sector_mask(i, j - i);
+		i = j;
 	}
-	b->dirty = false;
 	c->dirty--;
 	return 0;
 }
@@ -225,14 +251,20 @@ static void reconcile(struct bcache *c, struct cblock *b, uint64_t sector, uint3
 	uint8_t *cached = b->data + (size_t)(lo - start) * size;
 	uint8_t *data = buf + (size_t)(lo - sector) * size;
 
+	uint64_t overlap = sector_mask(lo - start, hi - lo);
+
 	if (write) {
 		memcpy(cached, data, (size_t)(hi - lo) * size);
-		if (b->dirty && lo == start && hi == end) {
-			b->dirty = false;
-			c->dirty--;
+		if (b->dirty && !(b->dirty &= ~overlap)) {
+			c->dirty--; /* the device has every sector that was newer */
 		}
-	} else if (b->dirty) {
-		memcpy(data, cached, (size_t)(hi - lo) * size);
+		return;
+	}
+	for (uint64_t s = lo; s < hi; s++) {
+		if (b->dirty & (1ULL << (s - start))) {
+			memcpy(data + (size_t)(s - lo) * size, cached + (size_t)(s - lo) * size,
+			       size);
+		}
 	}
 }
 
@@ -290,7 +322,7 @@ static int cached_transfer(struct bcache *c, uint64_t sector, uint32_t count, ui
 		if (write) {
 			memcpy(b->data + (size_t)offset * size, buf, (size_t)n * size);
 			c->dirty += !b->dirty;
-			b->dirty = true;
+			b->dirty |= sector_mask(offset, n);
 		} else {
 			memcpy(buf, b->data + (size_t)offset * size, (size_t)n * size);
 		}

@@ -9,6 +9,10 @@ and powers off; then the host checks the image: `e2fsck -fn` / `fsck.fat -n` cle
 images are made once per session and copied. Helpers: tests/lib/storagetest.py.
 """
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from storagetest import (MACHINES, copy_image, dev_name, make_ext2, make_fat16, populate,
                          run_shell, sh, sha256, shell_build)
@@ -185,14 +189,19 @@ VVFAT_SCRIPT = [
 ]
 
 
-@pytest.mark.parametrize("mname", ["microvm", "pc-ata"])
-def test_vvfat_share(mname, tmp_path, monkeypatch):
-    """A host folder as a FAT16 disk (QEMU vvfat, with its MBR: the volume is vda1/hda1).
-    microvm goes through `SHARE=` of scripts/qemu-run; pc-ata through -drive if=ide."""
+@pytest.mark.parametrize("mname", ["microvm", "pc-virtio"])
+def test_vvfat_share(mname, tmp_path, monkeypatch, request):
+    """A host folder as a FAT16 disk (QEMU vvfat, with its MBR: the volume is vda1).
+    microvm goes through `SHARE=` of scripts/qemu-run; pc-virtio through -drive.
+
+    QEMU 7.2's vvfat itself crashes (SIGSEGV in thread_pool_submit_aio, under vvfat's
+    bdrv_pread, while it commits the guest's writes to the folder) in two cases we keep
+    out of the way: behind IDE (PIO and DMA alike, so no ATA case here), and on pc when
+    the folder's path is long (pytest's tmp_path is), so the share gets a short path."""
     m = MACHINES[mname]
     out = shell_build(m.build)
-    share = tmp_path / "share"
-    share.mkdir()
+    share = Path(tempfile.mkdtemp(prefix="vvfat-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(share, ignore_errors=True))
     (share / "hello.txt").write_bytes(b"hello from the shared folder\n")
     (share / "A long file name.txt").write_bytes(b"long name on the host\n")
     disks = []
