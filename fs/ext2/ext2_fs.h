@@ -5,7 +5,8 @@
  * and block mapping), dir.c (directory blocks), file.c (read/write/truncate), namei.c
  * (paths), run.c (runs of contiguous file blocks). Blocks go to the device given at
  * mount (the block cache's view on Toro); the superblock and group descriptors live in
- * memory and are written by ext2_sync().
+ * memory and are written by ext2_sync(). Times come from the mount options' clock
+ * (ext2_touch()); without one nothing is stamped.
  */
 #ifndef FS_EXT2_EXT2_FS_H
 #define FS_EXT2_EXT2_FS_H
@@ -33,9 +34,13 @@ struct ext2_fs {
 	bool read_only;
 	bool corrupt_logged; /* ext2_corrupt() has spoken */
 	bool dirty;	     /* sb or group descriptors changed since the last sync */
+	/* The clock (ext2_mount_opts()); NULL: none, nothing is stamped. */
+	uint32_t (*now)(void *arg);
+	void *now_arg;
 };
 
 /* super.c */
+uint32_t ext2_now(const struct ext2_fs *fs);
 int ext2_bread(struct ext2_fs *fs, uint32_t block, void *buf);
 int ext2_bwrite(struct ext2_fs *fs, uint32_t block, const void *buf);
 int ext2_bzero(struct ext2_fs *fs, uint32_t block);
@@ -57,6 +62,13 @@ int ext2_free_inode(struct ext2_fs *fs, uint32_t ino, bool dir);
 /* inode.c */
 int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode);
 int ext2_iput(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *inode);
+
+/* ext2_touch() what: which of an inode's times to set to now. */
+#define EXT2_TOUCH_A 0x1
+#define EXT2_TOUCH_M 0x2
+#define EXT2_TOUCH_C 0x4
+void ext2_touch(const struct ext2_fs *fs, struct ext2_inode *inode, unsigned int what);
+int ext2_touch_ino(struct ext2_fs *fs, uint32_t ino, unsigned int what);
 uint64_t ext2_isize(const struct ext2_inode *inode);
 void ext2_set_isize(struct ext2_fs *fs, struct ext2_inode *inode, uint64_t size);
 uint64_t ext2_max_blocks(const struct ext2_fs *fs);

@@ -220,6 +220,9 @@ long ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t offset, const void *s
 	if (done && offset + done > ext2_isize(&inode)) {
 		ext2_set_isize(fs, &inode, offset + done);
 	}
+	if (done) {
+		ext2_touch(fs, &inode, EXT2_TOUCH_M | EXT2_TOUCH_C);
+	}
 	/* Blocks taken before a failure belong to the inode: write it whatever happened. */
 	if (ext2_iput(fs, ino, &inode) && !err) {
 		err = -EIO;
@@ -293,6 +296,7 @@ int ext2_truncate(struct ext2_fs *fs, uint32_t ino, uint64_t size)
 	if ((inode.i_mode & EXT2_S_IFMT) != EXT2_S_IFREG) {
 		return ext2_is_dir(&inode) ? -EISDIR : -EINVAL;
 	}
+	ext2_touch(fs, &inode, EXT2_TOUCH_M | EXT2_TOUCH_C);
 	return ext2_truncate_inode(fs, ino, &inode, size);
 }
 

@@ -57,6 +57,47 @@ int ext2_iput(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *inode)
 	return inode_io(fs, ino, (struct ext2_inode *)inode, true);
 }
 
+/*
+ * ext2_touch() - set the times @what (EXT2_TOUCH_A/M/C) of @inode in memory to now:
+ * i_atime (last access), i_mtime (data changed), i_ctime (inode changed), in seconds
+ * since 1970 (ext2 layout, "Inode Table"). Without a clock nothing changes.
+ */
+void ext2_touch(const struct ext2_fs *fs, struct ext2_inode *inode, unsigned int what)
+{
+	uint32_t now;
+
+	if (!fs->now) {
+		return;
+	}
+	now = ext2_now(fs);
+	if (what & EXT2_TOUCH_A) {
+		inode->i_atime = now;
+	}
+	if (what & EXT2_TOUCH_M) {
+		inode->i_mtime = now;
+	}
+	if (what & EXT2_TOUCH_C) {
+		inode->i_ctime = now;
+	}
+}
+
+/* ext2_touch_ino() - ext2_touch() on inode @ino on the disk. 0, -EIO (0 without a clock). */
+int ext2_touch_ino(struct ext2_fs *fs, uint32_t ino, unsigned int what)
+{
+	struct ext2_inode inode;
+	int err;
+
+	if (!fs->now) {
+		return 0;
+	}
+	err = ext2_iget(fs, ino, &inode);
+	if (!err) {
+		ext2_touch(fs, &inode, what);
+		err = ext2_iput(fs, ino, &inode);
+	}
+	return err;
+}
+
 /* Regular files keep the high 32 bits of the size in i_dir_acl (RO_COMPAT_LARGE_FILE). */
 uint64_t ext2_isize(const struct ext2_inode *inode)
 {

@@ -5,8 +5,12 @@
  * them: a directory has 2 plus one per subdirectory (its ".." entries).
  *
  * Paths are '/'-separated, from the root whether or not they start with '/'; "." and
- * ".." are the directories' own entries. A freed inode is zeroed, so a deleted inode
- * never looks in use and needs no deletion time (the library has no clock).
+ * ".." are the directories' own entries. A freed inode is zeroed but for i_dtime, so a
+ * deleted inode never looks in use.
+ *
+ * Times, from the mount's clock (ext2_touch(); ext2 layout, "Inode Table"): a new inode
+ * gets all three; a directory whose entries change gets i_mtime and i_ctime; an inode
+ * whose link count changes or that is renamed gets i_ctime; a freed one i_dtime.
  */
 #include <kernel/errno.h>
 #include <toro/string.h>
@@ -120,6 +124,8 @@ static int adjust_links(struct ext2_fs *fs, uint32_t ino, int delta)
 		return err;
 	}
 	inode.i_links_count = (uint16_t)(inode.i_links_count + delta);
+	/* Every caller changes an entry of directory @ino as well. */
+	ext2_touch(fs, &inode, EXT2_TOUCH_M | EXT2_TOUCH_C);
 	return ext2_iput(fs, ino, &inode);
 }
 
@@ -133,6 +139,7 @@ static int release_inode(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in
 		return err;
 	}
 	memset(inode, 0, sizeof(*inode));
+	inode->i_dtime = ext2_now(fs);
 	err = ext2_iput(fs, ino, inode);
 	return err ? err : ext2_free_inode(fs, ino, dir);
 }
@@ -150,6 +157,7 @@ static int drop_link(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *inode)
 {
 	if (inode->i_links_count > 1) {
 		inode->i_links_count--;
+		ext2_touch(fs, inode, EXT2_TOUCH_C);
 		return ext2_iput(fs, ino, inode);
 	}
 	return release_inode(fs, ino, inode);
@@ -168,6 +176,7 @@ static int new_inode(struct ext2_fs *fs, uint32_t dir_ino, uint16_t mode, uint32
 	memset(inode, 0, sizeof(*inode));
 	inode->i_mode = mode;
 	inode->i_links_count = dir ? 2 : 1;
+	ext2_touch(fs, inode, EXT2_TOUCH_A | EXT2_TOUCH_M | EXT2_TOUCH_C);
 	err = ext2_iput(fs, *ino, inode);
 	if (err) {
 		ext2_free_inode(fs, *ino, dir);
@@ -213,6 +222,7 @@ long ext2_create(struct ext2_fs *fs, const char *path, uint16_t perm)
 	if (err) {
 		return err;
 	}
+	ext2_touch(fs, &dir, EXT2_TOUCH_M | EXT2_TOUCH_C);
 	err = ext2_dir_add(fs, dir_ino, &dir, n.str, n.len, ino, mode);
 	if (err) {
 		release_inode(fs, ino, &inode);
@@ -286,6 +296,9 @@ int ext2_unlink(struct ext2_fs *fs, const char *path)
 	err = check_droppable(fs, &inode);
 	if (!err) {
 		err = ext2_dir_remove(fs, &dir, n.str, n.len);
+	}
+	if (!err) {
+		err = ext2_touch_ino(fs, dir_ino, EXT2_TOUCH_M | EXT2_TOUCH_C);
 	}
 	return err ? err : drop_link(fs, ino, &inode);
 }
@@ -408,7 +421,7 @@ static int rename_move(struct ext2_fs *fs, struct rename_end *from, struct renam
 	int err = ext2_dir_find(fs, &to->dir, to->n.str, to->n.len, &to->ino);
 
 	if (err == 0 && to->ino == from->ino) {
-		return 0;
+		return 1; /* two names of one inode: nothing to do */
 	}
 	if (err == 0) {
 		err = ext2_iget(fs, to->ino, &to->inode);
@@ -441,5 +454,16 @@ int ext2_rename(struct ext2_fs *fs, const char *from_path, const char *to_path)
 	if (!err && ext2_is_dir(&from.inode)) {
 		err = check_not_ancestor(fs, from.ino, to.dir_ino);
 	}
-	return err ? err : rename_move(fs, &from, &to);
+	if (!err) {
+		err = rename_move(fs, &from, &to);
+	}
+	if (err) {
+		return err > 0 ? 0 : err;
+	}
+	/* Fresh reads: the steps above rewrote these inodes. */
+	err = ext2_touch_ino(fs, to.dir_ino, EXT2_TOUCH_M | EXT2_TOUCH_C);
+	if (!err && from.dir_ino != to.dir_ino) {
+		err = ext2_touch_ino(fs, from.dir_ino, EXT2_TOUCH_M | EXT2_TOUCH_C);
+	}
+	return err ? err : ext2_touch_ino(fs, from.ino, EXT2_TOUCH_C);
 }

@@ -6,7 +6,9 @@
  * Every block number that came from the disk is checked (ext2_block_valid()) before it
  * is used, so a corrupt volume gives -EINVAL at mount or -EIO on the file concerned, and
  * nothing is written that was not asked for. A read-write mount marks the superblock
- * "not clean" (s_state) until ext2_unmount() puts back the state it found.
+ * "not clean" (s_state) until ext2_unmount() puts back the state it found. With a clock
+ * (ext2_mount_opts()), a read-write mount stamps s_mtime and every superblock write
+ * s_wtime (ext2 layout, "Superblock").
  */
 #define pr_fmt(fmt) "ext2: " fmt
 
@@ -16,6 +18,12 @@
 #include <toro/string.h>
 
 #include "ext2_fs.h"
+
+/* ext2_now() - the mount's clock in seconds since 1970, or 0 without one. */
+uint32_t ext2_now(const struct ext2_fs *fs)
+{
+	return fs->now ? fs->now(fs->now_arg) : 0;
+}
 
 static int dev_io(struct ext2_fs *fs, uint32_t block, uint32_t count, void *buf, bool write)
 {
@@ -264,6 +272,9 @@ static int write_super(struct ext2_fs *fs, uint16_t state)
 	err = ext2_bread(fs, block, buf);
 	if (!err) {
 		fs->sb.s_state = state;
+		if (fs->now) {
+			fs->sb.s_wtime = ext2_now(fs);
+		}
 		memcpy(buf + EXT2_SUPER_OFFSET % fs->block_size, &fs->sb, sizeof(fs->sb));
 		err = ext2_bwrite(fs, block, buf);
 	}
@@ -351,7 +362,7 @@ static int mount_checks(struct ext2_fs *fs, unsigned int flags)
 	return read_groups(fs);
 }
 
-int ext2_mount(struct blkdev *dev, unsigned int flags, struct ext2_fs **out)
+int ext2_mount_opts(struct blkdev *dev, const struct ext2_mount_opts *opts, struct ext2_fs **out)
 {
 	struct ext2_fs *fs = calloc(1, sizeof(*fs));
 	int err;
@@ -360,12 +371,19 @@ int ext2_mount(struct blkdev *dev, unsigned int flags, struct ext2_fs **out)
 		return -ENOMEM;
 	}
 	fs->dev = dev;
-	err = mount_checks(fs, flags);
+	if (opts) {
+		fs->now = opts->now;
+		fs->now_arg = opts->now_arg;
+	}
+	err = mount_checks(fs, opts ? opts->flags : 0);
 	if (err) {
 		goto out_free;
 	}
 	fs->mount_state = fs->sb.s_state;
 	if (!fs->read_only) {
+		if (fs->now) {
+			fs->sb.s_mtime = ext2_now(fs);
+		}
 		err = write_super(fs, fs->mount_state & ~EXT2_VALID_FS);
 		if (err) {
 			goto out_free;
@@ -378,6 +396,13 @@ out_free:
 	free(fs->groups);
 	free(fs);
 	return err;
+}
+
+int ext2_mount(struct blkdev *dev, unsigned int flags, struct ext2_fs **out)
+{
+	struct ext2_mount_opts opts = {.flags = flags};
+
+	return ext2_mount_opts(dev, &opts, out);
 }
 
 int ext2_unmount(struct ext2_fs *fs)

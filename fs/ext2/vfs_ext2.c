@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * vfs_ext2.c - the "ext2" file-system type of the VFS (kernel/vfs.h): the ext2 library
- * (ext2.h) over the block cache's view of the disk (bcache.h).
+ * (ext2.h) over the block cache's view of the disk (bcache.h), with the wall clock for
+ * the times it stamps.
  *
- * A node is the inode number. The library keeps no clock, so the times of the inodes it
- * writes are its own (Documentation/ext2.md); the VFS runs every call on the disk's CPU,
- * one at a time, as the library needs.
+ * A node is the inode number. The library keeps no clock: the mount gives it
+ * CLOCK_REALTIME in seconds (Documentation/ext2.md). The VFS runs every call on the
+ * disk's CPU, one at a time, as the library needs.
  */
 #include <kernel/bcache.h>
 #include <kernel/errno.h>
@@ -13,6 +14,7 @@
 #include <kernel/vfs.h>
 #include <toro/mem.h>
 #include <toro/string.h>
+#include <toro/time.h>
 
 #include "ext2_fs.h"
 
@@ -31,8 +33,25 @@ static uint32_t ino_of(const struct vfs_node *node)
 	return (uint32_t)node->priv.u64;
 }
 
+/*
+ * ext2_mount_opts.now: the wall clock in seconds since 1970 (ext2 layout: 32-bit times,
+ * read as signed by Linux, so kept within 1970..2038).
+ */
+static uint32_t vext2_now(void *arg)
+{
+	time_t t = time(NULL);
+
+	(void)arg;
+	if (t < 0) {
+		return 0;
+	}
+	return t > INT32_MAX ? INT32_MAX : (uint32_t)t;
+}
+
 static int vext2_mount(struct blkdev *dev, unsigned long *flags, const void *data, void **out)
 {
+	struct ext2_mount_opts opts = {.flags = (*flags & MS_RDONLY) ? EXT2_MOUNT_RDONLY : 0,
+				       .now = vext2_now};
 	struct vfs_ext2 *v = calloc(1, sizeof(*v));
 	int err;
 
@@ -45,7 +64,7 @@ static int vext2_mount(struct blkdev *dev, unsigned long *flags, const void *dat
 		free(v);
 		return -ENOMEM;
 	}
-	err = ext2_mount(v->view, (*flags & MS_RDONLY) ? EXT2_MOUNT_RDONLY : 0, &v->fs);
+	err = ext2_mount_opts(v->view, &opts, &v->fs);
 	if (err) {
 		bcache_close(v->view);
 		free(v);

@@ -3,7 +3,8 @@
  * ext2.h - the ext2 file system library (fs/ext2/): a handle-based API over a struct
  * blkdev. Portable: it never touches hardware, so host unit tests run it on an image file.
  *
- * Call order: ext2_mount(), then any of the calls below with the handle, then
+ * Call order: ext2_mount() (or ext2_mount_opts() with a clock), then any of the calls below
+ * with the handle, then
  * ext2_unmount(), which writes everything back and marks the volume clean. While mounted
  * read-write the superblock says "not clean", as Linux does. Paths are absolute or
  * relative to the root ('/'-separated; "." and ".." are walked). Inode numbers from
@@ -21,6 +22,18 @@ struct ext2_fs;
 
 /* ext2_mount() flags */
 #define EXT2_MOUNT_RDONLY 0x1
+
+/*
+ * The library keeps no clock: the times it stamps (inode a/m/c/dtime, superblock
+ * s_mtime/s_wtime) come from @now, in seconds since 1970-01-01 UTC, as ext2 stores them
+ * (32 bits). With @now NULL nothing is stamped: new inodes get 0 (1970) and existing
+ * times are left as they are.
+ */
+struct ext2_mount_opts {
+	unsigned int flags; /* EXT2_MOUNT_xxx */
+	uint32_t (*now)(void *arg);
+	void *now_arg;
+};
 
 struct ext2_stat {
 	uint32_t ino;
@@ -49,6 +62,12 @@ typedef int (*ext2_filldir_t)(void *ctx, const char *name, size_t name_len, uint
  * an INCOMPAT feature Toro does not implement, -EIO, or -ENOMEM.
  */
 int ext2_mount(struct blkdev *dev, unsigned int flags, struct ext2_fs **out);
+
+/**
+ * ext2_mount_opts() - ext2_mount() with @opts (flags and the clock; @opts NULL: neither).
+ * A read-write mount stamps s_mtime; every superblock write stamps s_wtime.
+ */
+int ext2_mount_opts(struct blkdev *dev, const struct ext2_mount_opts *opts, struct ext2_fs **out);
 
 /** ext2_unmount() - sync, mark the volume clean, free @fs. Returns 0 or -EIO. */
 int ext2_unmount(struct ext2_fs *fs);

@@ -7,11 +7,14 @@ appends, truncates, renames and removes files and directories on both, checks er
 of bad calls, and two writer threads on two CPUs write files into the root at once.
 The FAT disk is dedicated to CPU 1, so its mount and every call on it run there.
 Afterwards the host checks the images: e2fsck -fn and fsck.fat -n are clean, debugfs
-and mtype read what the guest wrote, and what was there before is intact.
+and mtype read what the guest wrote, and what was there before is intact; a file the
+guest wrote on ext2 has an mtime of today (the guest's RTC is the host's clock).
 """
 
+import re
 import shutil
 import subprocess
+import time
 
 import pytest
 from torotest import boot, build
@@ -63,6 +66,14 @@ def debugfs_cat(img, path):
     return run("debugfs", "-R", f"cat {path}", str(img)).stdout
 
 
+def debugfs_mtime(img, path):
+    """i_mtime of @path, from debugfs stat (seconds since 1970)."""
+    out = run("debugfs", "-R", f"stat {path}", str(img)).stdout.decode(errors="replace")
+    m = re.search(r"^\s*mtime: 0x([0-9a-f]+)", out, re.M)
+    assert m, out
+    return int(m.group(1), 16)
+
+
 def mtype(img, path):
     return run("mtype", "-i", str(img), f"::{path}").stdout
 
@@ -93,6 +104,7 @@ def test_vfs_ext2_root_and_fat_mount(fstest, tmp_path):
         assert debugfs_cat(root, f"/t{i}.bin") == pattern(10 + i, THREAD_BYTES), i
     assert debugfs_cat(root, "/etc/motd") == b"made on the host\n"
     assert b"a.txt" not in run("debugfs", "-R", "ls /d", str(root)).stdout
+    assert abs(debugfs_mtime(root, "/d/b.txt") - time.time()) < 86400
 
     # FAT16: clean, long name kept, data truncated, the host's file intact.
     run("fsck.fat", "-n", str(fat))

@@ -67,6 +67,7 @@ unit-ext2-srcs := $(sort $(filter-out fs/ext2/vfs_%,$(wildcard fs/ext2/*.c))) \
 unit-srcs-fs/ext2/test_ext2 := $(unit-ext2-srcs)
 unit-srcs-fs/ext2/test_ext2_corrupt := $(unit-ext2-srcs)
 unit-srcs-fs/ext2/test_ext2_runs := $(unit-ext2-srcs)
+unit-srcs-fs/ext2/test_ext2_time := $(unit-ext2-srcs)
 
 # The FAT16 library: every file of fs/fat/ (the test is named after fs/fat/fat.c).
 unit-srcs-fs/fat/test_fat := $(filter-out fs/fat/vfs_%,$(wildcard fs/fat/*.c))
