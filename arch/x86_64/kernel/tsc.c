@@ -45,8 +45,10 @@
  *     PM timer about two minutes; the HPET's 64-bit counter never wraps.
  *     Without an early sample, or further back than that, the long window
  *     starts at the gates. Either way it is extended by polling to at least
- *     WINDOW_MS: the first use waits 2 * GATE_MS, or WINDOW_MS when nothing
- *     was sampled early enough.
+ *     WINDOW_MS (20 ms) for the PIT and the PM timer; the HPET (100 MHz under
+ *     QEMU, 10 ns a tick) needs no more than the gates' FINE_WINDOW_MS. The
+ *     first use waits 2 * GATE_MS, or WINDOW_MS against a slow reference when
+ *     nothing was sampled early enough.
  *  c. The long window's rate is the result if it lies within AGREE_PPM of the
  *     gates'. Otherwise, or if the gates disagreed, the attempt is repeated
  *     with gates twice as long, up to ATTEMPTS times, before the next
@@ -55,8 +57,9 @@
  * loops are bounded by TSC counts that take at least as long at any rate.
  *
  * Accuracy: under TCG the PIT's 20 ms windows agree within ~20 ppm, the
- * HPET's within a few ppm; a long window from an early sample does better.
- * Callers must not need time on the boot path: the first call waits ~20 ms.
+ * HPET's 8 ms ones within tens of ppm; a long window from an early sample does
+ * better. Callers must not need time on the boot path: the first call waits
+ * 8-20 ms.
  */
 #define pr_fmt(fmt) "tsc: " fmt
 #include <stdbool.h>
@@ -72,6 +75,8 @@
 
 #define GATE_MS 4
 #define WINDOW_MS 20
+#define FINE_REF_HZ 10000000u /* a reference this fast (the HPET) ... */
+#define FINE_WINDOW_MS 8      /* ... needs no window past the two gates */
 #define ATTEMPTS 3
 #define SAMPLE_TRIES 3
 #define AGREE_PPM 5000	    /* 0.5% */
@@ -233,7 +238,8 @@ static int long_window(const struct refclock *ref, const struct tsc_sample *star
 	uint64_t estimate = time_mul_div(end->tsc - start->tsc, ref->hz, coarse);
 	uint64_t max_error =
 		time_mul_div(estimate, UNWRAP_PPM, PPM) + ref_ticks_of_us(ref, UNWRAP_SLACK_US);
-	uint64_t window = time_mul_div(ref->hz, WINDOW_MS, MSEC_PER_SEC);
+	uint64_t window_ms = ref->hz >= FINE_REF_HZ ? FINE_WINDOW_MS : WINDOW_MS;
+	uint64_t window = time_mul_div(ref->hz, window_ms, MSEC_PER_SEC);
 	struct tsc_sample last = *end;
 	uint64_t ticks, more;
 	int err;
