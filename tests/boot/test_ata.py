@@ -16,34 +16,18 @@ once, and machines where nothing answers (pc without disks, q35).
 import random
 
 import pytest
+from blkcheck import fnv1a, make_image, pattern
 from torotest import boot, build
 
 SECTOR = 512
 SUM_BYTES = 3 << 20
 LBA28_LIMIT = 1 << 28
-FNV_OFFSET, FNV_PRIME = 0xcbf29ce484222325, 0x100000001b3
 NAMES = ["hda", "hdb", "hdc", "hdd"]
 POSITIONS = ["primary channel master", "primary channel slave", "secondary channel master",
              "secondary channel slave"]
 
 
-def fnv1a(data):
-    h = FNV_OFFSET
-    for b in data:
-        h = ((h ^ b) * FNV_PRIME) & 0xFFFFFFFFFFFFFFFF
-    return h
 
-
-def pattern(first, count):
-    """What blktest writes (apps/blktest/main.c pattern())."""
-    return bytes(((s * 31 + i) ^ (i >> 8)) & 0xFF
-                 for s in range(first, first + count) for i in range(SECTOR))
-
-
-def make_image(path, size, seed):
-    data = random.Random(seed).randbytes(size)
-    path.write_bytes(data)
-    return data
 
 
 def ide(path, index, extra=""):

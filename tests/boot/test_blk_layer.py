@@ -18,6 +18,7 @@ import shutil
 import subprocess
 
 import pytest
+from blkcheck import fnv1a, pattern
 from torotest import boot, build
 
 SECTOR = 512
@@ -30,20 +31,8 @@ start=12288, size=2048, type=c
 """
 PARTS = {"vda1": (2048, 4096), "vda5": (8192, 2048), "vda6": (12288, 2048)}
 EBR1, EBR2 = 6144, 10240
-FNV_OFFSET, FNV_PRIME = 0xcbf29ce484222325, 0x100000001b3
 
 
-def fnv1a(data):
-    h = FNV_OFFSET
-    for b in data:
-        h = ((h ^ b) * FNV_PRIME) & 0xFFFFFFFFFFFFFFFF
-    return h
-
-
-def pattern(first, count):
-    """What blktest writes (apps/blktest/main.c pattern())."""
-    return bytes(((s * 31 + i) ^ (i >> 8)) & 0xFF
-                 for s in range(first, first + count) for i in range(SECTOR))
 
 
 def sfdisk():

@@ -10,33 +10,15 @@ writes virtio_mmio.device= words) and from the ACPI DSDT (acpi=on); completion
 by interrupt (the default) and polled (CONFIG_VIRTIO_BLK_POLL).
 """
 
-import random
-
 import pytest
+from blkcheck import fnv1a, make_image, pattern
 from torotest import boot, build
 
 SUM_BYTES = 3 << 20                 # more than one request (the driver splits at 1 MiB)
 WRITE_FIRST, WRITE_COUNT = 64, 40   # sectors
-FNV_OFFSET, FNV_PRIME = 0xcbf29ce484222325, 0x100000001b3
 
 
-def fnv1a(data):
-    h = FNV_OFFSET
-    for b in data:
-        h = ((h ^ b) * FNV_PRIME) & 0xFFFFFFFFFFFFFFFF
-    return h
 
-
-def pattern(first, count, sector_size):
-    """What blktest writes (apps/blktest/main.c pattern())."""
-    return bytes(((s * 31 + i) ^ (i >> 8)) & 0xFF
-                 for s in range(first, first + count) for i in range(sector_size))
-
-
-def make_image(path, size, seed):
-    data = random.Random(seed).randbytes(size)
-    path.write_bytes(data)
-    return data
 
 
 def disk_args(path, readonly=False, block_size=None):

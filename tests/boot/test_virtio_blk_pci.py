@@ -19,7 +19,7 @@ sleeps until the handler wakes it). One boot moves both disks to CPU 1
 import re
 
 import pytest
-from test_virtio_blk import fnv1a, make_image, pattern
+from blkcheck import fnv1a, make_image, pattern
 from torotest import ROOT, boot, build
 
 SUM_BYTES = 3 << 20                 # more than one request (the driver splits at 1 MiB)
